@@ -1,0 +1,91 @@
+/** The refresh as Apps Script runs it, from the menu or the hourly trigger: settings, lock, report. */
+import { loadSettings } from '../platform/settings-store';
+import { spreadsheetOffsets } from '../platform/time-zone';
+import { errorMessage, urlFetchPort } from '../platform/url-fetch';
+import { SheetLayoutError } from '../sheet/table';
+import { runRefresh, type RefreshOutcome } from './refresh';
+import { describeOutcome } from './report';
+
+/** How long a refresh waits for another one to finish before giving up. */
+const LOCK_WAIT_MS = 5000;
+
+export interface RefreshReport {
+  status: 'done' | 'failed' | 'busy' | 'no key';
+  message: string;
+  outcome: RefreshOutcome | null;
+}
+
+/** Runs one refresh. Time-driven triggers pass an event with `triggerUid`; the menu passes none. */
+export function refreshUsage(event?: { triggerUid?: string }): RefreshReport {
+  const fromTrigger = !!event && typeof event === 'object' && 'triggerUid' in event;
+  const report = refreshUnderLock();
+  if (fromTrigger) {
+    logReport(report);
+    if (report.status === 'no key' || report.status === 'failed') {
+      // A failed trigger run makes Apps Script email its owner, who is the person able to fix it.
+      throw new Error(report.message);
+    }
+  } else {
+    showReport(report);
+  }
+  return report;
+}
+
+function refreshUnderLock(): RefreshReport {
+  const settings = loadSettings();
+  if (!settings.apiKey) {
+    return { status: 'no key', message: noKeyMessage(settings.triggerOwner), outcome: null };
+  }
+
+  const lock = LockService.getScriptLock();
+  if (!lock.tryLock(LOCK_WAIT_MS)) {
+    return {
+      status: 'busy',
+      message: 'Another refresh is running (the hourly refresh or another editor\'s), so this one wrote nothing. Try again in a minute.',
+      outcome: null,
+    };
+  }
+
+  const log = (message: string) => console.log(message);
+  try {
+    const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+    log('Refresh started.');
+    const outcome = runRefresh({
+      http: urlFetchPort(log),
+      spreadsheet,
+      apiKey: settings.apiKey,
+      panel: { port: settings.port, paths: settings.paths, podToken: settings.podToken },
+      nowMs: Date.now(),
+      offsetAt: spreadsheetOffsets(spreadsheet.getSpreadsheetTimeZone()),
+      log,
+    });
+    log('Refresh finished.');
+    return { status: outcome.ok ? 'done' : 'failed', message: describeOutcome(outcome), outcome };
+  } catch (error) {
+    const message = error instanceof SheetLayoutError ? error.message : `Refresh failed: ${errorMessage(error)}. Rows already in the sheet are kept; the next refresh tries again.`;
+    console.error(message);
+    return { status: 'failed', message, outcome: null };
+  } finally {
+    SpreadsheetApp.flush();
+    lock.releaseLock();
+  }
+}
+
+function noKeyMessage(triggerOwner: string | null): string {
+  const owner = triggerOwner ? ` The hourly refresh runs as ${triggerOwner} with their key.` : '';
+  return `No RunPod API key is stored for you. Keys are private to each person, so open Usage > Settings… and paste a read-only RunPod API key.${owner}`;
+}
+
+function showReport(report: RefreshReport): void {
+  if (report.status === 'done') {
+    SpreadsheetApp.getActiveSpreadsheet().toast(report.message, 'Usage refresh', 10);
+  } else {
+    SpreadsheetApp.getUi().alert('Usage refresh', report.message, SpreadsheetApp.getUi().ButtonSet.OK);
+  }
+  logReport(report);
+}
+
+function logReport(report: RefreshReport): void {
+  if (report.status === 'done') console.log(report.message);
+  else console.warn(report.message);
+}

@@ -1,0 +1,200 @@
+/**
+ * One refresh, from RunPod's snapshot to every tab. The caller holds the script lock; this module
+ * reads each tab once and writes each tab once (more only when a person split its managed columns).
+ */
+import { summarizeByMonth, summarizeByUser } from '../core/rollups';
+import { mergeSessions } from '../core/session-rows';
+import { PriceTimeline, recordPrices } from '../core/prices';
+import type { OffsetAt } from '../core/time-zone';
+import type { InvalidRecord, PodSnapshot } from '../core/types';
+import type { HttpPort, HttpResult } from '../platform/http-port';
+import { readPodAnswers, type PodReading } from '../pods/panel-answers';
+import { planPanelRequests, type PanelSettings, type PodPlan } from '../pods/panel-requests';
+import { readSnapshotAnswer, snapshotRequest, type RunPodFailure } from '../runpod/snapshot';
+import { accountRow, livePodRows, monthlyRows, summaryRows, type PanelState } from '../sheet/derived-tabs';
+import { invalidCells, invalidIdentity, readInvalidIdentities } from '../sheet/invalid-rows-tab';
+import { priceCells, priceIdentity, readPriceRows } from '../sheet/prices-tab';
+import { readSessionRows, sessionCells } from '../sheet/sessions-tab';
+import { readSyncStatus, syncStatusCells, type PodSyncStatus } from '../sheet/sync-status-tab';
+import { readTable, replaceRows, writeRows, type RowValues } from '../sheet/table';
+import * as tabs from '../sheet/tabs';
+
+export interface RefreshContext {
+  http: HttpPort;
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet;
+  apiKey: string;
+  panel: PanelSettings;
+  nowMs: number;
+  offsetAt: OffsetAt;
+  log: (message: string) => void;
+}
+
+export interface RefreshOutcome {
+  ok: boolean;
+  /** RunPod's failure when the snapshot could not be read; nothing was written then. */
+  runpodFailure: RunPodFailure | null;
+  pods: PodSyncStatus[];
+  rowsAdded: number;
+  rowsUpdated: number;
+  invalidRecords: number;
+  users: { user: string; hours: number; cost: number; sessions: number }[];
+  totalCost: number;
+}
+
+export function runRefresh(context: RefreshContext): RefreshOutcome {
+  const { http, spreadsheet, nowMs, log } = context;
+
+  const answer = readSnapshotAnswer(http.fetchAll([snapshotRequest(context.apiKey)])[0] as HttpResult);
+  if (!answer.ok) {
+    log(`RunPod snapshot failed (${answer.failure.action}): ${answer.failure.message}`);
+    return { ok: false, runpodFailure: answer.failure, pods: [], rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, users: [], totalCost: 0 };
+  }
+  const { account, pods } = answer.snapshot;
+  log(`RunPod snapshot: ${pods.length} pods, balance $${account.balance}, spending $${account.spendPerHr}/hr.`);
+
+  const plans = planPanelRequests(pods, context.panel);
+  const readings = fetchPodLogs(http, plans);
+
+  // Prices first: the sessions below are priced with this refresh's observation included.
+  const pricesTable = readTable(spreadsheet, tabs.PRICES);
+  const priceRows = readPriceRows(pricesTable);
+  const prices = recordPrices(priceRows.records, pods, nowMs);
+  writeRows(pricesTable, positionedUpdates(prices.changed, pricesTable.rows.length, (record) => priceRows.positionOf.get(priceIdentity(record)), priceCells));
+
+  const sessionsTable = readTable(spreadsheet, tabs.SESSIONS);
+  const existing = readSessionRows(sessionsTable);
+  const timeline = new PriceTimeline(prices.records);
+  const priced = Array.from(readings.values()).flatMap((reading) => reading.sessions.map((session) => timeline.price(session, nowMs)));
+  const merged = mergeSessions(existing, priced, {
+    nowMs,
+    podNames: new Map(pods.map((pod) => [pod.id, pod.name])),
+    podGpuTypes: new Map(pods.filter((pod) => pod.gpuType).map((pod) => [pod.id, pod.gpuType as string])),
+  });
+  const sessionUpdates = new Map<number, RowValues>();
+  for (const position of merged.changed) {
+    sessionUpdates.set(position, sessionCells(merged.rows[position] as NonNullable<(typeof merged.rows)[number]>));
+  }
+  writeRows(sessionsTable, sessionUpdates);
+
+  const summary = summarizeByUser(merged.rows);
+  replaceRows(readTable(spreadsheet, tabs.USAGE_SUMMARY), summaryRows(summary));
+  replaceRows(readTable(spreadsheet, tabs.MONTHLY), monthlyRows(summarizeByMonth(merged.rows, nowMs, context.offsetAt)));
+  replaceRows(readTable(spreadsheet, tabs.LIVE_PODS), livePodRows(pods, panelStates(plans, readings), nowMs));
+  appendAccountRow(spreadsheet, accountRow(account, nowMs));
+
+  const invalid = Array.from(readings.values()).flatMap((reading) => reading.invalid);
+  const newInvalid = appendInvalidRecords(spreadsheet, invalid, nowMs);
+  const statuses = writeSyncStatus(spreadsheet, plans, readings, merged, nowMs);
+  statuses.forEach((status) => log(`Pod ${status.podId} (${status.podName}): ${status.result}, ${status.rowsAdded} added, ${status.rowsUpdated} updated${status.error ? `; ${status.error}` : ''}`));
+
+  return {
+    ok: true,
+    runpodFailure: null,
+    pods: statuses,
+    rowsAdded: sum(merged.addedByPod),
+    rowsUpdated: sum(merged.updatedByPod),
+    invalidRecords: newInvalid,
+    users: summary.users.map(({ user, hours, cost, sessions }) => ({ user, hours, cost, sessions })),
+    totalCost: summary.total.cost,
+  };
+}
+
+/** Sends every pod's log requests in one `fetchAll`, then reads the answers pod by pod. */
+function fetchPodLogs(http: HttpPort, plans: readonly PodPlan[]): Map<string, PodReading> {
+  const requests = plans.flatMap((plan) => plan.requests);
+  const results = requests.length > 0 ? http.fetchAll(requests) : [];
+
+  const readings = new Map<string, PodReading>();
+  let offset = 0;
+  for (const plan of plans) {
+    if (plan.skip) continue;
+    const podResults = results.slice(offset, offset + plan.requests.length);
+    offset += plan.requests.length;
+    readings.set(plan.pod.id, readPodAnswers(plan.pod.id, plan.requests, podResults));
+  }
+  return readings;
+}
+
+function panelStates(plans: readonly PodPlan[], readings: ReadonlyMap<string, PodReading>): Map<string, PanelState> {
+  const states = new Map<string, PanelState>();
+  for (const plan of plans) {
+    if (plan.skip) {
+      states.set(plan.pod.id, plan.skip.reason);
+    } else {
+      states.set(plan.pod.id, readings.get(plan.pod.id)?.result === 'ok' ? 'answered' : 'failed');
+    }
+  }
+  return states;
+}
+
+/** Appends one row without reading the tab: the account history only grows. */
+function appendAccountRow(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, row: RowValues): void {
+  let sheet = spreadsheet.getSheetByName(tabs.ACCOUNT.name);
+  if (!sheet) {
+    sheet = readTable(spreadsheet, tabs.ACCOUNT).sheet;
+  }
+  sheet.appendRow(tabs.ACCOUNT.columns.map((column) => row[column.header] ?? ''));
+}
+
+function appendInvalidRecords(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, invalid: readonly InvalidRecord[], nowMs: number): number {
+  const table = readTable(spreadsheet, tabs.INVALID_ROWS);
+  const known = readInvalidIdentities(table);
+  const updates = new Map<number, RowValues>();
+  for (const record of invalid) {
+    const identity = invalidIdentity(record);
+    if (known.has(identity)) continue;
+    known.add(identity);
+    updates.set(table.rows.length + updates.size, invalidCells(record, nowMs));
+  }
+  writeRows(table, updates);
+  return updates.size;
+}
+
+function writeSyncStatus(
+  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  plans: readonly PodPlan[],
+  readings: ReadonlyMap<string, PodReading>,
+  merged: ReturnType<typeof mergeSessions>,
+  nowMs: number,
+): PodSyncStatus[] {
+  const table = readTable(spreadsheet, tabs.SYNC_STATUS);
+  const previous = readSyncStatus(table);
+  const statuses = plans.map((plan) => podStatus(plan, readings.get(plan.pod.id), merged, previous.get(plan.pod.id)?.lastSuccessMs ?? null, nowMs));
+  writeRows(table, positionedUpdates(statuses, table.rows.length, (status) => previous.get(status.podId)?.position, syncStatusCells));
+  return statuses;
+}
+
+function podStatus(plan: PodPlan, reading: PodReading | undefined, merged: ReturnType<typeof mergeSessions>, lastSuccessMs: number | null, nowMs: number): PodSyncStatus {
+  const pod: PodSnapshot = plan.pod;
+  const base = { podId: pod.id, podName: pod.name, attemptMs: nowMs, rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, bytes: 0 };
+  if (plan.skip || !reading) {
+    return { ...base, result: plan.skip?.reason ?? 'not running', lastSuccessMs, error: plan.skip?.message ?? '' };
+  }
+  return {
+    ...base,
+    result: reading.result,
+    lastSuccessMs: reading.result === 'ok' ? nowMs : lastSuccessMs,
+    rowsAdded: merged.addedByPod.get(pod.id) ?? 0,
+    rowsUpdated: merged.updatedByPod.get(pod.id) ?? 0,
+    invalidRecords: reading.invalid.length,
+    bytes: reading.bytes,
+    error: reading.error,
+  };
+}
+
+/** Places each item at its existing row, or after the last row when it is new. */
+function positionedUpdates<T>(items: readonly T[], rowCount: number, positionOf: (item: T) => number | undefined, cells: (item: T) => RowValues): Map<number, RowValues> {
+  const updates = new Map<number, RowValues>();
+  let next = rowCount;
+  for (const item of items) {
+    const position = positionOf(item) ?? next++;
+    updates.set(position, cells(item));
+  }
+  return updates;
+}
+
+function sum(counts: ReadonlyMap<string, number>): number {
+  let total = 0;
+  counts.forEach((count) => (total += count));
+  return total;
+}

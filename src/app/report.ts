@@ -1,0 +1,20 @@
+/** Telling a person what a refresh did: a toast after a menu run, the execution log after a trigger. */
+import type { RefreshOutcome } from './refresh';
+
+/** Summarises a finished refresh in one or two sentences. */
+export function describeOutcome(outcome: RefreshOutcome): string {
+  if (outcome.runpodFailure) {
+    return `Refresh stopped: ${outcome.runpodFailure.message} No rows were changed.`;
+  }
+  const synced = outcome.pods.filter((pod) => pod.result === 'ok').length;
+  const asked = outcome.pods.filter((pod) => pod.result !== 'not running' && pod.result !== 'not exposed').length;
+  const failed = outcome.pods.filter((pod) => !['ok', 'not running', 'not exposed'].includes(pod.result));
+  let text = `Synced ${synced} of ${asked} pods with a control panel: ${outcome.rowsAdded} sessions added, ${outcome.rowsUpdated} updated.`;
+  if (outcome.invalidRecords > 0) {
+    text += ` ${outcome.invalidRecords} log records could not be used (see the Invalid Rows tab).`;
+  }
+  if (failed.length > 0) {
+    text += ` Problems: ${failed.map((pod) => `${pod.podName} (${pod.result})`).join(', ')}; see the Sync Status tab.`;
+  }
+  return text;
+}

@@ -1,0 +1,178 @@
+/** Merging priced sessions into the rows of the Sessions tab, keyed by user and start instant. */
+import { userKey } from './session-key';
+import type { LogSource, PriceBasis, PricedSession } from './types';
+
+const MS_PER_HOUR = 3_600_000;
+
+export type SessionStatus = 'running' | 'closed';
+
+/** One row of the Sessions tab, as the sheet layer reads and writes it. */
+export interface SessionRow {
+  key: string;
+  user: string;
+  podId: string;
+  podName: string | null;
+  gpuType: string | null;
+  startMs: number;
+  endMs: number | null;
+  durationHours: number;
+  costPerHr: number | null;
+  totalCost: number | null;
+  status: SessionStatus;
+  priceBasis: PriceBasis;
+  panelCost: number | null;
+  source: LogSource;
+  lastSyncedMs: number;
+}
+
+export interface MergeContext {
+  nowMs: number;
+  /** Pod names from the current RunPod snapshot. */
+  podNames: ReadonlyMap<string, string>;
+  /** GPU types from the current RunPod snapshot, used when the log does not name the GPU. */
+  podGpuTypes: ReadonlyMap<string, string>;
+}
+
+export interface MergeResult {
+  /** The existing rows in their sheet order, then the new rows. Null marks a row the sheet layer could not read. */
+  rows: (SessionRow | null)[];
+  /** Positions in `rows` whose values changed or are new. */
+  changed: number[];
+  addedByPod: Map<string, number>;
+  updatedByPod: Map<string, number>;
+}
+
+/** Two closed sessions of one user ending within this window are the same session. */
+const SAME_END_TOLERANCE_MS = 2000;
+
+/**
+ * Merges sessions into existing rows. A closed row is history and is never rewritten, so a later
+ * price change or a truncated log cannot alter it. A running row is updated in place until it
+ * closes. Rows are never removed.
+ */
+export function mergeSessions(existing: readonly (SessionRow | null)[], sessions: readonly PricedSession[], context: MergeContext): MergeResult {
+  const rows = existing.slice();
+  const changed: number[] = [];
+  const addedByPod = new Map<string, number>();
+  const updatedByPod = new Map<string, number>();
+
+  const positionByKey = new Map<string, number>();
+  const closedByUser = new Map<string, number[]>();
+  rows.forEach((row, position) => {
+    if (!row) return;
+    positionByKey.set(row.key, position);
+    if (row.endMs !== null) {
+      const list = closedByUser.get(userKey(row.user)) ?? [];
+      list.push(position);
+      closedByUser.set(userKey(row.user), list);
+    }
+  });
+
+  for (const session of preferredSessions(sessions)) {
+    let position = positionByKey.get(session.key);
+    if (position === undefined && session.startReconstructed) {
+      position = findBySameEnd(rows, closedByUser.get(userKey(session.user)), session.endMs);
+    }
+
+    if (position === undefined) {
+      rows.push(toRow(session, null, context));
+      changed.push(rows.length - 1);
+      positionByKey.set(session.key, rows.length - 1);
+      increment(addedByPod, session.podId);
+      continue;
+    }
+
+    const current = rows[position];
+    if (!current || current.status === 'closed') {
+      continue;
+    }
+    const next = toRow(session, current, context);
+    if (!sameRow(current, next)) {
+      rows[position] = next;
+      changed.push(position);
+      increment(updatedByPod, session.podId);
+    }
+  }
+
+  changed.sort((a, b) => a - b);
+  return { rows, changed, addedByPod, updatedByPod };
+}
+
+/** Builds the row for a session, keeping the pod and names of the row it updates. */
+function toRow(session: PricedSession, current: SessionRow | null, context: MergeContext): SessionRow {
+  const endMs = session.endMs;
+  const durationMs = (endMs ?? Math.max(context.nowMs, session.startMs)) - session.startMs;
+  const podId = current?.podId ?? session.podId;
+  return {
+    key: current?.key ?? session.key,
+    user: current?.user ?? session.user,
+    podId,
+    podName: current?.podName ?? context.podNames.get(podId) ?? null,
+    gpuType: current?.gpuType ?? session.gpu ?? context.podGpuTypes.get(podId) ?? null,
+    startMs: current?.startMs ?? session.startMs,
+    endMs,
+    durationHours: round(durationMs / MS_PER_HOUR),
+    costPerHr: roundOrNull(session.costPerHr),
+    totalCost: roundOrNull(session.totalCost),
+    status: endMs === null ? 'running' : 'closed',
+    priceBasis: session.priceBasis,
+    panelCost: session.panelCost,
+    source: session.source,
+    lastSyncedMs: context.nowMs,
+  };
+}
+
+/**
+ * Keeps one session per key when several pods (or both panel formats) report it: a closed one over
+ * an open one, the event log over user_stats, and a real start over a rebuilt one.
+ */
+function preferredSessions(sessions: readonly PricedSession[]): PricedSession[] {
+  const byKey = new Map<string, PricedSession>();
+  for (const session of sessions) {
+    const kept = byKey.get(session.key);
+    if (!kept || rank(session) > rank(kept)) {
+      byKey.set(session.key, session);
+    }
+  }
+  return Array.from(byKey.values());
+}
+
+function rank(session: PricedSession): number {
+  return (session.endMs !== null ? 4 : 0) + (session.source === 'usage_log' ? 2 : 0) + (session.startReconstructed ? 0 : 1);
+}
+
+function findBySameEnd(rows: readonly (SessionRow | null)[], positions: number[] | undefined, endMs: number | null): number | undefined {
+  if (endMs === null || !positions) return undefined;
+  return positions.find((position) => {
+    const row = rows[position];
+    return row !== null && row !== undefined && row.endMs !== null && Math.abs(row.endMs - endMs) <= SAME_END_TOLERANCE_MS;
+  });
+}
+
+function sameRow(a: SessionRow, b: SessionRow): boolean {
+  return (
+    a.endMs === b.endMs &&
+    a.durationHours === b.durationHours &&
+    a.costPerHr === b.costPerHr &&
+    a.totalCost === b.totalCost &&
+    a.status === b.status &&
+    a.priceBasis === b.priceBasis &&
+    a.panelCost === b.panelCost &&
+    a.source === b.source &&
+    a.podName === b.podName &&
+    a.gpuType === b.gpuType
+  );
+}
+
+function increment(counts: Map<string, number>, podId: string): void {
+  counts.set(podId, (counts.get(podId) ?? 0) + 1);
+}
+
+/** Rounds to 4 decimals: a hundredth of a cent, and stable from one refresh to the next. */
+export function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+function roundOrNull(value: number | null): number | null {
+  return value === null ? null : round(value);
+}

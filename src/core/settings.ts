@@ -1,0 +1,77 @@
+/** The settings a person enters in the Settings dialog, checked and normalised before they are stored. */
+
+export const DEFAULT_PANEL_PORT = 7777;
+
+/** The exporter's event log first, then the panel's own statistics, which every pod already serves. */
+export const DEFAULT_PANEL_PATHS = ['/usage-log', '/api/user_stats'];
+
+/** What the dialog sends. Secrets are blank when the person leaves them unchanged. */
+export interface SettingsForm {
+  apiKey?: string;
+  podToken?: string;
+  clearPodToken?: boolean;
+  port?: string | number;
+  paths?: string;
+}
+
+export interface ValidSettings {
+  /** Null means keep the stored key. */
+  apiKey: string | null;
+  /** Null means keep the stored token; an empty string removes it. */
+  podToken: string | null;
+  port: number;
+  paths: string[];
+}
+
+export type SettingsCheck = { ok: true; settings: ValidSettings } | { ok: false; errors: string[] };
+
+/** Checks the dialog's values and says, for each bad one, what to type instead. */
+export function checkSettingsForm(form: SettingsForm): SettingsCheck {
+  const errors: string[] = [];
+
+  const apiKey = cleanSecret(form.apiKey);
+  if (apiKey !== null && /\s/.test(apiKey)) {
+    errors.push('The RunPod API key contains spaces. Copy the key again from RunPod\'s console: it is one word.');
+  }
+  const podToken = form.clearPodToken ? '' : cleanSecret(form.podToken);
+  if (podToken && /\s/.test(podToken)) {
+    errors.push('The pod token contains spaces. Use the exact value of USAGE_EXPORT_TOKEN on the pods.');
+  }
+
+  const portText = String(form.port ?? DEFAULT_PANEL_PORT).trim();
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
+    errors.push(`The control-panel port "${portText}" is not a port number. Enter a whole number from 1 to 65535, such as ${DEFAULT_PANEL_PORT}.`);
+  }
+
+  const paths = parsePaths(form.paths ?? DEFAULT_PANEL_PATHS.join(', '));
+  if (paths.length === 0) {
+    errors.push(`Enter at least one path to read on the control panel, such as ${DEFAULT_PANEL_PATHS.join(', ')}.`);
+  }
+  for (const path of paths) {
+    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(path)) {
+      errors.push(`The path "${path}" has characters a URL path cannot hold here. Use letters, digits, "-", "_", "." and "/" only.`);
+    }
+  }
+
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, settings: { apiKey, podToken, port, paths } };
+}
+
+/** Splits a comma- or line-separated list of paths, adding the leading slash a person may forget. */
+export function parsePaths(text: string): string[] {
+  return text
+    .split(/[,\n]/)
+    .map((path) => path.trim())
+    .filter((path) => path !== '')
+    .map((path) => (path.startsWith('/') ? path : `/${path}`));
+}
+
+/** Trims a pasted secret and removes quotes around it; blank means "unchanged". */
+export function cleanSecret(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  let secret = value.trim();
+  while (secret.length >= 2 && /^(["'`]).*\1$/s.test(secret)) {
+    secret = secret.slice(1, -1).trim();
+  }
+  return secret === '' ? null : secret;
+}

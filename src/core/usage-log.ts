@@ -1,0 +1,169 @@
+/** Reading a pod's `usage_log.json` event log and pairing its start and stop events into sessions. */
+import * as v from 'valibot';
+
+import { describeRecord } from './json-body';
+import { describeIssues, UsageEventSchema } from './log-schemas';
+import { sessionKey, userKey } from './session-key';
+import type { InvalidRecord, Session, UsageEvent } from './types';
+
+export interface ParsedEvents {
+  events: UsageEvent[];
+  invalid: InvalidRecord[];
+}
+
+/** Validates each entry of an event log; entries that fail are returned as invalid records. */
+export function parseUsageLog(podId: string, body: unknown): ParsedEvents | { error: string } {
+  if (!Array.isArray(body)) {
+    return { error: `expected a JSON array of start/stop events, got ${describeKind(body)}` };
+  }
+
+  const events: UsageEvent[] = [];
+  const invalid: InvalidRecord[] = [];
+  body.forEach((entry, index) => {
+    const result = v.safeParse(UsageEventSchema, entry);
+    if (!result.success) {
+      invalid.push(invalidEntry(podId, index, describeIssues(result.issues), entry));
+      return;
+    }
+    const event = result.output;
+    events.push({
+      user: event.user,
+      action: event.action,
+      atMs: event.timestamp,
+      gpu: event.gpu,
+      durationHours: event.duration_hours,
+      panelCost: event.cost,
+      index,
+    });
+  });
+  return { events, invalid };
+}
+
+export interface PairedSessions {
+  sessions: Session[];
+  invalid: InvalidRecord[];
+}
+
+/**
+ * Pairs start and stop events into sessions. The panel serves one user at a time, so events are
+ * read in time order as one sequence: a stop closes the pending start of the same user, a start
+ * while another is pending means the panel restarted without logging the stop, and a stop with no
+ * start at the head of the log (the panel keeps only its newest 1000 entries) is rebuilt from its
+ * duration when it has one.
+ * The last start without a stop is the session still running.
+ */
+export function pairEvents(podId: string, events: readonly UsageEvent[]): PairedSessions {
+  const sessions: Session[] = [];
+  const invalid: InvalidRecord[] = [];
+  const ordered = dropDuplicateEvents(events).sort((a, b) => a.atMs - b.atMs || a.index - b.index);
+
+  let pending: UsageEvent | null = null;
+  for (const event of ordered) {
+    if (event.action === 'start') {
+      if (pending) {
+        invalid.push(invalidEvent(podId, pending, 'start without a stop: another start followed it, so the panel probably restarted without logging the stop'));
+      }
+      pending = event;
+      continue;
+    }
+
+    if (pending && userKey(pending.user) === userKey(event.user)) {
+      sessions.push(closedSession(podId, pending, event));
+      pending = null;
+      continue;
+    }
+    if (pending) {
+      invalid.push(invalidEvent(podId, pending, `start without a stop: a stop by another user ("${event.user}") followed it`));
+      pending = null;
+    }
+    const rebuilt = event === ordered[0] ? sessionFromLoneStop(podId, event) : null;
+    if (rebuilt) {
+      sessions.push(rebuilt);
+    } else {
+      invalid.push(invalidEvent(podId, event, loneStopReason(event === ordered[0])));
+    }
+  }
+
+  if (pending) {
+    sessions.push({
+      key: sessionKey(pending.user, pending.atMs),
+      user: pending.user,
+      podId,
+      gpu: pending.gpu,
+      startMs: pending.atMs,
+      endMs: null,
+      panelCost: null,
+      source: 'usage_log',
+      startReconstructed: false,
+    });
+  }
+  return { sessions, invalid };
+}
+
+function closedSession(podId: string, start: UsageEvent, stop: UsageEvent): Session {
+  return {
+    key: sessionKey(start.user, start.atMs),
+    user: start.user,
+    podId,
+    gpu: start.gpu ?? stop.gpu,
+    startMs: start.atMs,
+    endMs: stop.atMs,
+    panelCost: stop.panelCost,
+    source: 'usage_log',
+    startReconstructed: false,
+  };
+}
+
+const MS_PER_HOUR = 3_600_000;
+
+function sessionFromLoneStop(podId: string, stop: UsageEvent): Session | null {
+  if (stop.durationHours === null || !(stop.durationHours > 0)) {
+    return null;
+  }
+  const startMs = Math.round(stop.atMs - stop.durationHours * MS_PER_HOUR);
+  return {
+    key: sessionKey(stop.user, startMs),
+    user: stop.user,
+    podId,
+    gpu: stop.gpu,
+    startMs,
+    endMs: stop.atMs,
+    panelCost: stop.panelCost,
+    source: 'usage_log',
+    startReconstructed: true,
+  };
+}
+
+function loneStopReason(isFirst: boolean): string {
+  if (!isFirst) {
+    return 'stop without a start in the middle of the log';
+  }
+  return 'stop without a start (the log was truncated) and no positive duration_hours to rebuild the start from';
+}
+
+function dropDuplicateEvents(events: readonly UsageEvent[]): UsageEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    const identity = `${event.action}|${userKey(event.user)}|${event.atMs}`;
+    if (seen.has(identity)) {
+      return false;
+    }
+    seen.add(identity);
+    return true;
+  });
+}
+
+function invalidEntry(podId: string, index: number, reason: string, entry: unknown): InvalidRecord {
+  return { podId, source: 'usage_log', position: `entry ${index}`, reason, record: describeRecord(entry) };
+}
+
+function invalidEvent(podId: string, event: UsageEvent, reason: string): InvalidRecord {
+  const entry = { user: event.user, action: event.action, timestamp: event.atMs / 1000 };
+  return invalidEntry(podId, event.index, reason, entry);
+}
+
+export function describeKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

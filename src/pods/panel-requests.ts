@@ -1,0 +1,60 @@
+/** Which pods the refresh asks for their usage log, and the proxy URLs it uses. */
+import type { PodSnapshot } from '../core/types';
+import type { HttpRequest } from '../platform/http-port';
+
+export interface PanelSettings {
+  /** The control panel's container port, exposed on the pod as `<port>/http`. */
+  port: number;
+  /** Paths to read on the panel, each starting with `/`. */
+  paths: string[];
+  /** Sent as `Authorization: Bearer <token>` when set. */
+  podToken: string | null;
+}
+
+/** Why a pod is not asked for its log. */
+export type SkipReason = 'not running' | 'not exposed';
+
+export interface PodPlan {
+  pod: PodSnapshot;
+  /** One request per configured path; empty when the pod is skipped. */
+  requests: HttpRequest[];
+  skip: { reason: SkipReason; message: string } | null;
+}
+
+/** RunPod pod ids are lower-case letters and digits; anything else must not become a host name. */
+const POD_ID_PATTERN = /^[a-z0-9]{1,64}$/;
+
+/**
+ * Plans the log requests for each pod. Proxy URLs are rebuilt from the live pod list every time,
+ * because a migrated pod gets a new id.
+ */
+export function planPanelRequests(pods: readonly PodSnapshot[], settings: PanelSettings): PodPlan[] {
+  return pods.map((pod) => {
+    if (pod.desiredStatus !== 'RUNNING') {
+      return skipped(pod, 'not running', `RunPod reports the pod as ${pod.desiredStatus}.`);
+    }
+    if (!pod.runtimeUp) {
+      return skipped(pod, 'not running', 'The pod is starting: RunPod reports no running container yet.');
+    }
+    if (!pod.httpPorts.includes(settings.port)) {
+      const exposed = pod.httpPorts.length ? pod.httpPorts.map((port) => `${port}/http`).join(', ') : 'no HTTP ports';
+      return skipped(pod, 'not exposed', `Port ${settings.port} is not exposed as ${settings.port}/http (the pod exposes ${exposed}). Add it to the pod's template if this pod runs the control panel.`);
+    }
+    if (!POD_ID_PATTERN.test(pod.id)) {
+      return skipped(pod, 'not exposed', 'The pod id has characters a proxy host name cannot hold.');
+    }
+
+    const headers: Record<string, string> = settings.podToken ? { Authorization: `Bearer ${settings.podToken}` } : {};
+    const requests = settings.paths.map((path) => ({ url: proxyUrl(pod.id, settings.port, path), method: 'get' as const, headers }));
+    return { pod, requests, skip: null };
+  });
+}
+
+/** Builds the RunPod proxy URL of a pod's container port. */
+export function proxyUrl(podId: string, port: number, path: string): string {
+  return `https://${podId}-${port}.proxy.runpod.net${path}`;
+}
+
+function skipped(pod: PodSnapshot, reason: SkipReason, message: string): PodPlan {
+  return { pod, requests: [], skip: { reason, message } };
+}

@@ -1,0 +1,39 @@
+/** The shape of RunPod's answer to the snapshot query. Fields RunPod may leave null are nullable. */
+import * as v from 'valibot';
+
+const nullableNumber = v.nullish(v.number());
+const nullableString = v.nullish(v.string());
+
+const GpuTelemetrySchema = v.object({
+  id: nullableString,
+  gpuUtilPercent: nullableNumber,
+  memoryUtilPercent: nullableNumber,
+});
+
+const PodSchema = v.object({
+  id: v.pipe(v.string(), v.nonEmpty('empty pod id')),
+  name: nullableString,
+  desiredStatus: v.string(),
+  costPerHr: nullableNumber,
+  adjustedCostPerHr: nullableNumber,
+  gpuCount: nullableNumber,
+  ports: nullableString,
+  machine: v.nullish(v.object({ gpuDisplayName: nullableString, location: nullableString })),
+  runtime: v.nullish(
+    v.object({
+      uptimeInSeconds: nullableNumber,
+      gpus: v.nullish(v.array(GpuTelemetrySchema)),
+    }),
+  ),
+});
+
+export const MyselfSchema = v.object({
+  id: v.string(),
+  clientBalance: v.number(),
+  currentSpendPerHr: v.number(),
+  spendLimit: nullableNumber,
+  pods: v.array(PodSchema),
+});
+
+export type RunPodPod = v.InferOutput<typeof PodSchema>;
+export type RunPodMyself = v.InferOutput<typeof MyselfSchema>;

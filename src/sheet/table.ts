@@ -1,0 +1,177 @@
+/**
+ * A tab as a header-keyed table: one read of the whole tab, and writes of only the managed columns,
+ * so columns that people add, and the notes they type there, are never touched.
+ */
+import type { CellValue } from './cells';
+import { readText } from './cells';
+
+export interface ColumnSpec {
+  header: string;
+  /** A Sheets number format such as `0.00`, applied to the column when the tab is created. */
+  format?: string;
+  width?: number;
+}
+
+export interface TabSpec {
+  name: string;
+  columns: ColumnSpec[];
+  /** The column that identifies a row. A tab with rows but without it is not written. */
+  keyHeader?: string;
+  /** Columns added for people to type in; the sheet never writes below their header. */
+  personColumns?: string[];
+}
+
+export class SheetLayoutError extends Error {}
+
+export interface Table {
+  spec: TabSpec;
+  sheet: GoogleAppsScript.Spreadsheet.Sheet;
+  /** 0-based column of each managed header in the sheet. */
+  columnOf: Map<string, number>;
+  /** Data rows below the header, as read, in every column of the sheet. */
+  rows: unknown[][];
+  /** Number of rows the sheet can hold before it must grow, or null when not read yet. */
+  maxRows: number | null;
+}
+
+/** Opens a tab, creating it with its header when it does not exist, and reads it whole in one call. */
+export function readTable(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, spec: TabSpec): Table {
+  let sheet = spreadsheet.getSheetByName(spec.name);
+  if (!sheet) {
+    sheet = createTab(spreadsheet, spec);
+  }
+
+  const values = sheet.getDataRange().getValues();
+  const header = (values[0] ?? []).map(readText);
+  const rows = values.slice(1);
+  const hasContent = values.length > 1 || header.some((cell) => cell !== '');
+
+  const columnOf = new Map<string, number>();
+  header.forEach((cell, column) => {
+    if (cell !== '' && !columnOf.has(cell)) columnOf.set(cell, column);
+  });
+
+  if (spec.keyHeader && hasContent && !columnOf.has(spec.keyHeader) && rows.length > 0) {
+    throw new SheetLayoutError(
+      `The "${spec.name}" tab has no "${spec.keyHeader}" column, so its rows cannot be matched and the refresh would write duplicates. ` +
+        `Restore the "${spec.keyHeader}" header in row 1 (undo the change or type it back), then refresh again.`,
+    );
+  }
+
+  const missing = spec.columns.map((column) => column.header).filter((name) => !columnOf.has(name));
+  if (missing.length > 0) {
+    let next = hasContent ? Math.max(header.length, lastFilled(header) + 1) : 0;
+    const placed = missing.map((name) => {
+      const column = hasContent ? next++ : spec.columns.findIndex((spec) => spec.header === name);
+      columnOf.set(name, column);
+      return { name, column };
+    });
+    writeHeaderCells(sheet, placed);
+  }
+
+  return { spec, sheet, columnOf, rows, maxRows: null };
+}
+
+function createTab(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, spec: TabSpec): GoogleAppsScript.Spreadsheet.Sheet {
+  const sheet = spreadsheet.insertSheet(spec.name);
+  const headers = spec.columns.map((column) => column.header).concat(spec.personColumns ?? []);
+  sheet.getRange(1, 1, 1, headers.length).setValues([headers]).setFontWeight('bold');
+  sheet.setFrozenRows(1);
+  spec.columns.forEach((column, index) => {
+    if (column.format) sheet.getRange(2, index + 1, sheet.getMaxRows() - 1, 1).setNumberFormat(column.format);
+    if (column.width) sheet.setColumnWidth(index + 1, column.width);
+  });
+  return sheet;
+}
+
+function writeHeaderCells(sheet: GoogleAppsScript.Spreadsheet.Sheet, placed: { name: string; column: number }[]): void {
+  for (const { name, column } of placed) {
+    sheet.getRange(1, column + 1).setValue(name).setFontWeight('bold');
+  }
+}
+
+function lastFilled(cells: string[]): number {
+  for (let i = cells.length - 1; i >= 0; i--) {
+    if (cells[i] !== '') return i;
+  }
+  return -1;
+}
+
+/** A row's managed values, by header. */
+export type RowValues = Record<string, CellValue>;
+
+/**
+ * Writes rows at 0-based data positions (position 0 is sheet row 2). One `setValues` covers the
+ * span from the first to the last position, for each run of adjacent managed columns; rows inside
+ * the span that did not change are written back with the values read.
+ */
+export function writeRows(table: Table, updates: ReadonlyMap<number, RowValues>): number {
+  if (updates.size === 0) return 0;
+  const positions = Array.from(updates.keys());
+  const first = Math.min(...positions);
+  const last = Math.max(...positions);
+  ensureCapacity(table, last + 2);
+
+  let cellsWritten = 0;
+  for (const run of managedRuns(table)) {
+    const block: CellValue[][] = [];
+    for (let position = first; position <= last; position++) {
+      const update = updates.get(position);
+      const current = table.rows[position];
+      block.push(run.headers.map((header, offset) => (update ? (update[header] ?? '') : cellAsWritten(current?.[run.start + offset]))));
+    }
+    table.sheet.getRange(first + 2, run.start + 1, block.length, run.headers.length).setValues(block);
+    cellsWritten += block.length * run.headers.length;
+  }
+  return cellsWritten;
+}
+
+/**
+ * Replaces all data rows of a derived tab (a summary that is rebuilt every refresh): writes the
+ * new rows and blanks the rows left over from a longer previous version, in one call per run.
+ */
+export function replaceRows(table: Table, rows: RowValues[]): number {
+  const height = Math.max(rows.length, table.rows.length);
+  if (height === 0) return 0;
+  const updates = new Map<number, RowValues>();
+  for (let position = 0; position < height; position++) {
+    updates.set(position, rows[position] ?? {});
+  }
+  return writeRows(table, updates);
+}
+
+/** Groups the managed columns into runs of adjacent sheet columns, so each run is one range. */
+function managedRuns(table: Table): { start: number; headers: string[] }[] {
+  const placed = table.spec.columns
+    .map((column) => ({ header: column.header, column: table.columnOf.get(column.header) as number }))
+    .sort((a, b) => a.column - b.column);
+  const runs: { start: number; headers: string[] }[] = [];
+  for (const { header, column } of placed) {
+    const run = runs[runs.length - 1];
+    if (run && run.start + run.headers.length === column) {
+      run.headers.push(header);
+    } else {
+      runs.push({ start: column, headers: [header] });
+    }
+  }
+  return runs;
+}
+
+/** Grows the sheet when a write would pass its last row, as `getRange` rejects such a range. */
+function ensureCapacity(table: Table, lastSheetRow: number): void {
+  if (table.maxRows === null) {
+    table.maxRows = table.sheet.getMaxRows();
+  }
+  if (lastSheetRow > table.maxRows) {
+    const extra = Math.max(lastSheetRow - table.maxRows, 500);
+    table.sheet.insertRowsAfter(table.maxRows, extra);
+    table.maxRows += extra;
+  }
+}
+
+/** Writes a value read from the sheet back unchanged, keeping text as text. */
+function cellAsWritten(cell: unknown): CellValue {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'string') return cell === '' ? '' : `'${cell}`;
+  return cell as CellValue;
+}
