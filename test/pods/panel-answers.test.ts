@@ -1,0 +1,56 @@
+import { readPodAnswers } from '../../src/pods/panel-answers';
+import type { HttpRequest, HttpResult } from '../../src/platform/http-port';
+import { readFixture } from '../data/fixtures';
+
+const POD = 'a1b2c3d4e5';
+const LOG_URL = `https://${POD}-7777.proxy.runpod.net/usage-log`;
+const STATS_URL = `https://${POD}-7777.proxy.runpod.net/api/user_stats`;
+const requests: HttpRequest[] = [LOG_URL, STATS_URL].map((url) => ({ url, method: 'get', headers: {} }));
+
+function answer(status: number, text: string, contentType = 'application/json'): HttpResult {
+  return { ok: true, status, headers: { 'Content-Type': contentType }, text, bytes: text.length };
+}
+
+const NOT_FOUND = answer(404, '{"error":"not found"}');
+
+describe('readPodAnswers', () => {
+  it('reads an event log and ignores the missing other path', () => {
+    const reading = readPodAnswers(POD, requests, [answer(200, readFixture('control-panel/a1b2c3d4e5-usage_log.json')), NOT_FOUND]);
+    expect(reading.result).toBe('ok');
+    expect(reading.sessions).toHaveLength(40);
+    expect(reading.error).toBe('');
+  });
+
+  it('reads a user_stats answer', () => {
+    const reading = readPodAnswers(POD, requests, [NOT_FOUND, answer(200, readFixture('control-panel/k1l2m3n4o5-api_user_stats.json'))]);
+    expect(reading.result).toBe('ok');
+    expect(reading.sessions.length).toBeGreaterThan(0);
+  });
+
+  it('reads a body that starts with a byte-order mark', () => {
+    const reading = readPodAnswers(POD, requests, [answer(200, '\uFEFF[]'), NOT_FOUND]);
+    expect(reading.result).toBe('ok');
+  });
+
+  it.each([
+    ['a proxy 502 page', answer(502, '<html><body>502 Bad Gateway</body></html>', 'text/html'), 'unreachable', 'nothing is listening'],
+    ['a proxy 524 page', answer(524, '<html>A timeout occurred</html>', 'text/html'), 'unreachable', '100-second limit'],
+    ['a wrong token', answer(401, '{"error":"unauthorized"}'), 'unauthorized', 'pod token'],
+    ['a busy log', answer(503, '{"error":"log busy"}'), 'log busy', 'rewriting'],
+    ['an empty body', answer(200, ''), 'invalid log', 'empty'],
+    ['a body cut off', answer(200, '[{"user": "ana", "act'), 'invalid log', 'cut off'],
+    ['a login page', answer(200, '<!DOCTYPE html><form>Sign in</form>', 'text/html'), 'invalid log', 'HTML page'],
+    ['a connection error', { ok: false, error: 'Address unavailable: x' } as HttpResult, 'unreachable', 'could not connect'],
+  ])('reports %s', (_name, result, expected, messagePart) => {
+    const reading = readPodAnswers(POD, requests, [result, NOT_FOUND]);
+    expect(reading.result).toBe(expected);
+    expect(reading.sessions).toEqual([]);
+    expect(reading.error).toContain(messagePart);
+  });
+
+  it('reports not found when no path exists', () => {
+    const reading = readPodAnswers(POD, requests, [NOT_FOUND, NOT_FOUND]);
+    expect(reading.result).toBe('not found');
+    expect(reading.error).toContain('Check the paths');
+  });
+});
