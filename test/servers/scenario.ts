@@ -56,13 +56,14 @@ export interface Scenario {
   apiKey: string;
   account: SimAccount;
   pods: SimPod[];
+  /** Checked in order before the simulated services. The first fault that matches sends its response. */
   faults?: Fault[];
 }
 
 /**
  * Something the real service accepts but the product must never do, noted on the request:
  * - `api_key_in_url`: the RunPod API key was sent as `?api_key=`, which puts it into URLs and logs.
- * - `pod_env_requested`: a GraphQL query selected `Pod.env`, which holds the pod's secrets in clear text.
+ * - `pod_env_requested`: a GraphQL query selected `Pod.env`, which contains the pod's secrets in clear text.
  */
 export type RequestWarning = 'api_key_in_url' | 'pod_env_requested';
 
@@ -78,7 +79,7 @@ export interface RecordedRequest {
   /** Header names are lowercase; repeated headers are joined with `, `. */
   headers: Record<string, string>;
   body: string;
-  /** Status sent, or 0 when a fault dropped the connection without an answer. */
+  /** Status sent, or 0 when a fault dropped the connection without a response. */
   status: number;
   /** Bytes of the response body, without headers. */
   bytesSent: number;
