@@ -15,7 +15,7 @@ import { accountRow, livePodRows, monthlyRows, summaryRows, type PanelState } fr
 import { invalidCells, invalidIdentity, readInvalidIdentities } from '../sheet/invalid-rows-tab';
 import { priceCells, priceIdentity, readPriceRows } from '../sheet/prices-tab';
 import { readSessionRows, sessionCells } from '../sheet/sessions-tab';
-import { readSyncStatus, syncStatusCells, type PodSyncStatus } from '../sheet/sync-status-tab';
+import { readSyncStatus, syncStatusCells, type PodSyncStatus, type StoredSyncStatus } from '../sheet/sync-status-tab';
 import { readTable, replaceRows, writeRows, type RowValues } from '../sheet/table';
 import * as tabs from '../sheet/tabs';
 
@@ -52,7 +52,11 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   const { account, pods } = answer.snapshot;
   log(`RunPod snapshot: ${pods.length} pods, balance $${account.balance}, spending $${account.spendPerHr}/hr.`);
 
-  const plans = planPanelRequests(pods, context.panel);
+  const syncTable = readTable(spreadsheet, tabs.SYNC_STATUS);
+  const previousSync = readSyncStatus(syncTable);
+  const cursors = new Map<string, number>();
+  previousSync.forEach((stored, podId) => stored.cursorMs !== null && cursors.set(podId, stored.cursorMs));
+  const plans = planPanelRequests(pods, context.panel, cursors);
   const readings = fetchPodLogs(http, plans);
 
   // Prices first: the sessions below are priced with this refresh's observation included.
@@ -84,7 +88,8 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
 
   const invalid = Array.from(readings.values()).flatMap((reading) => reading.invalid);
   const newInvalid = appendInvalidRecords(spreadsheet, invalid, nowMs);
-  const statuses = writeSyncStatus(spreadsheet, plans, readings, merged, nowMs);
+  const statuses = plans.map((plan) => podStatus(plan, readings.get(plan.pod.id), merged, previousSync.get(plan.pod.id) ?? null, nowMs));
+  writeRows(syncTable, positionedUpdates(statuses, syncTable.rows.length, (status) => previousSync.get(status.podId)?.position, syncStatusCells));
   statuses.forEach((status) => log(`Pod ${status.podId} (${status.podName}): ${status.result}, ${status.rowsAdded} added, ${status.rowsUpdated} updated${status.error ? `; ${status.error}` : ''}`));
 
   return {
@@ -110,7 +115,7 @@ function fetchPodLogs(http: HttpPort, plans: readonly PodPlan[]): Map<string, Po
     if (plan.skip) continue;
     const podResults = results.slice(offset, offset + plan.requests.length);
     offset += plan.requests.length;
-    readings.set(plan.pod.id, readPodAnswers(plan.pod.id, plan.requests, podResults));
+    readings.set(plan.pod.id, readPodAnswers(plan.pod.id, plan.requests, podResults, plan.cursorMs));
   }
   return readings;
 }
@@ -150,28 +155,16 @@ function appendInvalidRecords(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsh
   return updates.size;
 }
 
-function writeSyncStatus(
-  spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
-  plans: readonly PodPlan[],
-  readings: ReadonlyMap<string, PodReading>,
-  merged: ReturnType<typeof mergeSessions>,
-  nowMs: number,
-): PodSyncStatus[] {
-  const table = readTable(spreadsheet, tabs.SYNC_STATUS);
-  const previous = readSyncStatus(table);
-  const statuses = plans.map((plan) => podStatus(plan, readings.get(plan.pod.id), merged, previous.get(plan.pod.id)?.lastSuccessMs ?? null, nowMs));
-  writeRows(table, positionedUpdates(statuses, table.rows.length, (status) => previous.get(status.podId)?.position, syncStatusCells));
-  return statuses;
-}
-
-function podStatus(plan: PodPlan, reading: PodReading | undefined, merged: ReturnType<typeof mergeSessions>, lastSuccessMs: number | null, nowMs: number): PodSyncStatus {
+function podStatus(plan: PodPlan, reading: PodReading | undefined, merged: ReturnType<typeof mergeSessions>, previous: StoredSyncStatus | null, nowMs: number): PodSyncStatus {
   const pod: PodSnapshot = plan.pod;
-  const base = { podId: pod.id, podName: pod.name, attemptMs: nowMs, rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, bytes: 0 };
+  const lastSuccessMs = previous?.lastSuccessMs ?? null;
+  const base = { podId: pod.id, podName: pod.name, attemptMs: nowMs, rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, bytes: 0, cursorMs: previous?.cursorMs ?? null };
   if (plan.skip || !reading) {
     return { ...base, result: plan.skip?.reason ?? 'not running', lastSuccessMs, error: plan.skip?.message ?? '' };
   }
   return {
     ...base,
+    cursorMs: reading.cursorMs,
     result: reading.result,
     lastSuccessMs: reading.result === 'ok' ? nowMs : lastSuccessMs,
     rowsAdded: merged.addedByPod.get(pod.id) ?? 0,

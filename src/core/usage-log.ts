@@ -39,6 +39,14 @@ export function parseUsageLog(podId: string, body: unknown): ParsedEvents | { er
   return { events, invalid };
 }
 
+export interface PairOptions {
+  /**
+   * The pod's cursor when the log was requested with `since`: stops at the head of the answer up
+   * to this instant closed sessions that an earlier refresh already stored, so they are skipped.
+   */
+  syncedUntilMs?: number;
+}
+
 export interface PairedSessions {
   sessions: Session[];
   invalid: InvalidRecord[];
@@ -52,10 +60,12 @@ export interface PairedSessions {
  * duration when it has one.
  * The last start without a stop is the session still running.
  */
-export function pairEvents(podId: string, events: readonly UsageEvent[]): PairedSessions {
+export function pairEvents(podId: string, events: readonly UsageEvent[], options: PairOptions = {}): PairedSessions {
   const sessions: Session[] = [];
   const invalid: InvalidRecord[] = [];
-  const ordered = dropDuplicateEvents(events).sort((a, b) => a.atMs - b.atMs || a.index - b.index);
+  const syncedUntilMs = options.syncedUntilMs ?? -Infinity;
+  const sorted = dropDuplicateEvents(events).sort((a, b) => a.atMs - b.atMs || a.index - b.index);
+  const ordered = sorted.slice(countSyncedLeadingStops(sorted, syncedUntilMs));
 
   let pending: UsageEvent | null = null;
   for (const event of ordered) {
@@ -98,6 +108,28 @@ export function pairEvents(podId: string, events: readonly UsageEvent[]): Paired
     });
   }
   return { sessions, invalid };
+}
+
+function countSyncedLeadingStops(ordered: readonly UsageEvent[], syncedUntilMs: number): number {
+  let count = 0;
+  while (count < ordered.length && ordered[count]?.action === 'stop' && (ordered[count] as UsageEvent).atMs <= syncedUntilMs) {
+    count++;
+  }
+  return count;
+}
+
+/**
+ * Returns where the next incremental read of this log should start: the start of the session
+ * still running, so its start and stop arrive together, or else the newest event.
+ */
+export function nextCursor(events: readonly UsageEvent[], sessions: readonly Session[], previousMs: number | null): number | null {
+  const open = sessions.find((session) => session.endMs === null);
+  if (open) return open.startMs;
+  let newest = previousMs;
+  for (const event of events) {
+    if (newest === null || event.atMs > newest) newest = event.atMs;
+  }
+  return newest;
 }
 
 function closedSession(podId: string, start: UsageEvent, stop: UsageEvent): Session {

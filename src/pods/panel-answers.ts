@@ -1,6 +1,6 @@
 /** Turning a pod's answers into sessions, or into a sync result that says what went wrong. */
 import { parseJsonBody } from '../core/json-body';
-import { pairEvents, parseUsageLog } from '../core/usage-log';
+import { nextCursor, pairEvents, parseUsageLog } from '../core/usage-log';
 import { parseUserStats } from '../core/user-stats';
 import type { InvalidRecord, Session } from '../core/types';
 import { headerValue, type HttpRequest, type HttpResult } from '../platform/http-port';
@@ -16,6 +16,8 @@ export interface PodReading {
   /** Empty when every path answered well. */
   error: string;
   bytes: number;
+  /** Where the next incremental read of the event log starts, in epoch ms. */
+  cursorMs: number | null;
 }
 
 interface PathReading {
@@ -23,14 +25,17 @@ interface PathReading {
   sessions: Session[];
   invalid: InvalidRecord[];
   error: string;
+  cursorMs?: number | null;
 }
 
 /** When no path gives sessions, the pod's result is the most telling failure among its paths. */
 const FAILURE_PRIORITY: SyncResult[] = ['unauthorized', 'log busy', 'invalid log', 'unreachable', 'not found'];
 
 /** Reads every answer of one pod; the pod is ok when at least one path gave a usable log. */
-export function readPodAnswers(podId: string, requests: readonly HttpRequest[], results: readonly HttpResult[]): PodReading {
-  const readings = results.map((result, index) => readPathAnswer(podId, pathOf((requests[index] as HttpRequest).url), result));
+export function readPodAnswers(podId: string, requests: readonly HttpRequest[], results: readonly HttpResult[], cursorMs: number | null = null): PodReading {
+  const readings = results.map((result, index) => readPathAnswer(podId, pathOf((requests[index] as HttpRequest).url), result, cursorMs));
+  const logReading = readings.find((reading) => reading.cursorMs !== undefined);
+  const nextCursorMs = logReading?.cursorMs !== undefined ? logReading.cursorMs : cursorMs;
   const bytes = results.reduce((sum, result) => sum + (result.ok ? result.bytes : 0), 0);
   const good = readings.filter((reading) => reading.result === 'ok');
   const problems = readings.filter((reading) => reading.result !== 'ok' && reading.result !== 'not found');
@@ -40,17 +45,18 @@ export function readPodAnswers(podId: string, requests: readonly HttpRequest[], 
       result: 'ok',
       sessions: good.flatMap((reading) => reading.sessions),
       invalid: good.flatMap((reading) => reading.invalid),
-      error: problems.map((reading) => reading.error).join(' '),
+      error: problems.concat(good).map((reading) => reading.error).filter((error) => error !== '').join(' '),
       bytes,
+      cursorMs: nextCursorMs,
     };
   }
 
   const worst = FAILURE_PRIORITY.find((result) => readings.some((reading) => reading.result === result)) ?? 'unreachable';
   const error = readings.filter((reading) => reading.result === worst).map((reading) => reading.error).join(' ');
-  return { result: worst, sessions: [], invalid: [], error, bytes };
+  return { result: worst, sessions: [], invalid: [], error, bytes, cursorMs };
 }
 
-function readPathAnswer(podId: string, path: string, result: HttpResult): PathReading {
+function readPathAnswer(podId: string, path: string, result: HttpResult, cursorMs: number | null): PathReading {
   if (!result.ok) {
     return failed('unreachable', `${path}: could not connect (${result.error}).`);
   }
@@ -77,12 +83,28 @@ function readPathAnswer(podId: string, path: string, result: HttpResult): PathRe
   if (Array.isArray(parsed.value)) {
     const events = parseUsageLog(podId, parsed.value);
     if ('error' in events) return failed('invalid log', `${path}: ${events.error}.`);
-    const paired = pairEvents(podId, events.events);
-    return { result: 'ok', sessions: paired.sessions, invalid: events.invalid.concat(paired.invalid), error: '' };
+    const paired = pairEvents(podId, events.events, { syncedUntilMs: cursorMs ?? undefined });
+    return {
+      result: 'ok',
+      sessions: paired.sessions,
+      invalid: events.invalid.concat(paired.invalid),
+      error: truncationWarning(path, result.headers, cursorMs),
+      cursorMs: nextCursor(events.events, paired.sessions, cursorMs),
+    };
   }
   const stats = parseUserStats(podId, parsed.value);
   if ('error' in stats) return failed('invalid log', `${path}: ${stats.error}.`);
   return { result: 'ok', sessions: stats.sessions, invalid: stats.invalid, error: '' };
+}
+
+/**
+ * Warns when the exporter's log now begins after the cursor: the panel keeps only its newest 1000
+ * events, so events between the last sync and that first entry were dropped before this sync.
+ */
+function truncationWarning(path: string, headers: Record<string, string>, cursorMs: number | null): string {
+  const first = Number(headerValue(headers, 'X-Log-First-Timestamp'));
+  if (cursorMs === null || !Number.isFinite(first) || first * 1000 <= cursorMs + 1000) return '';
+  return `${path}: the log now starts at ${new Date(first * 1000).toISOString()}, after the last sync, so the panel dropped older events before they were read. Refresh more often, or keep the hourly refresh installed.`;
 }
 
 function proxyHint(status: number): string {

@@ -19,6 +19,22 @@ export interface PodPlan {
   /** One request per configured path; empty when the pod is skipped. */
   requests: HttpRequest[];
   skip: { reason: SkipReason; message: string } | null;
+  /** Where the last read of the pod's event log ended, in epoch ms, or null before the first read. */
+  cursorMs: number | null;
+}
+
+/** The exporter's event-log path, which accepts `?since=`; the panel's own paths do not. */
+export function isEventLogPath(path: string): boolean {
+  return /usage-log$/.test(path);
+}
+
+/**
+ * Asks the exporter only for events from the cursor's second on. Whole seconds, rounded down, so
+ * an event in the same second as the cursor is never missed; the pairing skips what was seen.
+ */
+function withCursor(path: string, cursorMs: number | null): string {
+  if (cursorMs === null || !isEventLogPath(path)) return path;
+  return `${path}?since=${Math.floor(cursorMs / 1000)}`;
 }
 
 /** RunPod pod ids are lower-case letters and digits; anything else must not become a host name. */
@@ -28,7 +44,7 @@ const POD_ID_PATTERN = /^[a-z0-9]{1,64}$/;
  * Plans the log requests for each pod. Proxy URLs are rebuilt from the live pod list every time,
  * because a migrated pod gets a new id.
  */
-export function planPanelRequests(pods: readonly PodSnapshot[], settings: PanelSettings): PodPlan[] {
+export function planPanelRequests(pods: readonly PodSnapshot[], settings: PanelSettings, cursors: ReadonlyMap<string, number> = new Map()): PodPlan[] {
   return pods.map((pod) => {
     if (pod.desiredStatus !== 'RUNNING') {
       return skipped(pod, 'not running', `RunPod reports the pod as ${pod.desiredStatus}.`);
@@ -45,8 +61,9 @@ export function planPanelRequests(pods: readonly PodSnapshot[], settings: PanelS
     }
 
     const headers: Record<string, string> = settings.podToken ? { Authorization: `Bearer ${settings.podToken}` } : {};
-    const requests = settings.paths.map((path) => ({ url: proxyUrl(pod.id, settings.port, path), method: 'get' as const, headers }));
-    return { pod, requests, skip: null };
+    const cursorMs = cursors.get(pod.id) ?? null;
+    const requests = settings.paths.map((path) => ({ url: proxyUrl(pod.id, settings.port, withCursor(path, cursorMs)), method: 'get' as const, headers }));
+    return { pod, requests, skip: null, cursorMs };
   });
 }
 
@@ -56,5 +73,5 @@ export function proxyUrl(podId: string, port: number, path: string): string {
 }
 
 function skipped(pod: PodSnapshot, reason: SkipReason, message: string): PodPlan {
-  return { pod, requests: [], skip: { reason, message } };
+  return { pod, requests: [], skip: { reason, message }, cursorMs: null };
 }

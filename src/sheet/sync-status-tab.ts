@@ -16,14 +16,27 @@ export interface PodSyncStatus {
   invalidRecords: number;
   bytes: number;
   error: string;
+  /** Where the next read of the pod's event log starts; null reads the whole log. */
+  cursorMs: number | null;
 }
 
-/** Reads each pod's row position and its last success, which survives failed attempts. */
-export function readSyncStatus(table: Table): Map<string, { position: number; lastSuccessMs: number | null }> {
-  const byPod = new Map<string, { position: number; lastSuccessMs: number | null }>();
+export interface StoredSyncStatus {
+  position: number;
+  lastSuccessMs: number | null;
+  cursorMs: number | null;
+}
+
+/** Reads each pod's row position, last success and log cursor, which survive failed attempts. */
+export function readSyncStatus(table: Table): Map<string, StoredSyncStatus> {
+  const byPod = new Map<string, StoredSyncStatus>();
   table.rows.forEach((row, position) => {
     const podId = readText(cellOf(table, row, 'Pod ID'));
-    if (podId !== '') byPod.set(podId, { position, lastSuccessMs: readInstant(cellOf(table, row, 'Last Success')) });
+    if (podId === '') return;
+    byPod.set(podId, {
+      position,
+      lastSuccessMs: readInstant(cellOf(table, row, 'Last Success')),
+      cursorMs: readInstant(cellOf(table, row, 'Log Cursor')),
+    });
   });
   return byPod;
 }
@@ -40,5 +53,6 @@ export function syncStatusCells(status: PodSyncStatus): RowValues {
     'Invalid Records': numberCell(status.invalidRecords),
     Bytes: numberCell(status.bytes),
     Error: textCell(status.error),
+    'Log Cursor': dateCell(status.cursorMs),
   };
 }

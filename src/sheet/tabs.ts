@@ -96,6 +96,7 @@ export const SYNC_STATUS: TabSpec = {
     { header: 'Invalid Records', format: '0' },
     { header: 'Bytes', format: '0' },
     { header: 'Error' },
+    { header: 'Log Cursor', format: 'yyyy-mm-dd hh:mm:ss' },
   ],
 };
 

@@ -1,4 +1,4 @@
-import { pairEvents, parseUsageLog } from '../../src/core/usage-log';
+import { nextCursor, pairEvents, parseUsageLog } from '../../src/core/usage-log';
 import type { UsageEvent } from '../../src/core/types';
 import { fixtureJson } from '../data/fixtures';
 
@@ -134,5 +134,37 @@ describe('pairEvents', () => {
     const { sessions, invalid } = pairEvents(POD, events([stop('ana', T0, null)]));
     expect(sessions).toEqual([]);
     expect(invalid[0]?.reason).toContain('no positive duration_hours');
+  });
+});
+
+describe('pairEvents with a cursor', () => {
+  it('skips leading stops that an earlier sync stored', () => {
+    const syncedUntilMs = Math.round((T0 + 60) * 1000);
+    const { sessions, invalid } = pairEvents(POD, events([stop('ana', T0 + 60, null), start('bo', T0 + 60.5)]), { syncedUntilMs });
+    expect(invalid).toEqual([]);
+    expect(sessions).toEqual([expect.objectContaining({ user: 'bo', endMs: null })]);
+  });
+
+  it('still rebuilds a leading stop after the cursor', () => {
+    const { sessions } = pairEvents(POD, events([stop('ana', T0 + 3600, 1)]), { syncedUntilMs: Math.round(T0 * 1000) });
+    expect(sessions[0]?.startReconstructed).toBe(true);
+  });
+});
+
+describe('nextCursor', () => {
+  it('points at the start of the running session', () => {
+    const log = events([start('ana', T0), stop('ana', T0 + 60, 0.0167), start('bo', T0 + 120)]);
+    const { sessions } = pairEvents(POD, log);
+    expect(nextCursor(log, sessions, null)).toBe(Math.round((T0 + 120) * 1000));
+  });
+
+  it('points at the newest event when nothing runs', () => {
+    const log = events([start('ana', T0), stop('ana', T0 + 60, 0.0167)]);
+    const { sessions } = pairEvents(POD, log);
+    expect(nextCursor(log, sessions, null)).toBe(Math.round((T0 + 60) * 1000));
+  });
+
+  it('keeps the previous cursor for an empty answer', () => {
+    expect(nextCursor([], [], 1234)).toBe(1234);
   });
 });

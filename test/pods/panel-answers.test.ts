@@ -54,3 +54,27 @@ describe('readPodAnswers', () => {
     expect(reading.error).toContain('Check the paths');
   });
 });
+
+describe('readPodAnswers with a cursor', () => {
+  const log = JSON.stringify([
+    { user: 'ana', action: 'start', timestamp: 1794322676.5 },
+    { user: 'ana', action: 'stop', timestamp: 1794326276.5, duration_hours: 1 },
+  ]);
+
+  it('moves the cursor to the newest event', () => {
+    const reading = readPodAnswers(POD, requests, [answer(200, log), NOT_FOUND], 1794322000000);
+    expect(reading.cursorMs).toBe(1794326276500);
+  });
+
+  it('keeps the cursor when the pod fails', () => {
+    const reading = readPodAnswers(POD, requests, [answer(502, '<html></html>', 'text/html'), NOT_FOUND], 1794322000000);
+    expect(reading.cursorMs).toBe(1794322000000);
+  });
+
+  it('warns when the log was truncated past the cursor', () => {
+    const truncated: HttpResult = { ok: true, status: 200, headers: { 'X-Log-First-Timestamp': '1794322676.5' }, text: log, bytes: log.length };
+    const reading = readPodAnswers(POD, requests, [truncated, NOT_FOUND], 1794000000000);
+    expect(reading.result).toBe('ok');
+    expect(reading.error).toContain('dropped older events');
+  });
+});

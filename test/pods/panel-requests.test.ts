@@ -37,6 +37,17 @@ describe('planPanelRequests', () => {
   });
 });
 
+describe('planPanelRequests with a cursor', () => {
+  it('asks the exporter only for events since the cursor second', () => {
+    const [plan] = planPanelRequests([pod()], settings, new Map([['a1b2c3d4e5', 1794322676586]]));
+    expect(plan?.requests.map((request) => request.url)).toEqual([
+      'https://a1b2c3d4e5-7777.proxy.runpod.net/usage-log?since=1794322676',
+      'https://a1b2c3d4e5-7777.proxy.runpod.net/api/user_stats',
+    ]);
+    expect(plan?.cursorMs).toBe(1794322676586);
+  });
+});
+
 describe('proxyUrl', () => {
   it('uses the container port', () => {
     expect(proxyUrl('abc', 7777, '/x')).toBe('https://abc-7777.proxy.runpod.net/x');
