@@ -16,7 +16,7 @@ import { invalidCells, invalidIdentity, readInvalidIdentities } from '../sheet/i
 import { priceCells, priceIdentity, readPriceRows } from '../sheet/prices-tab';
 import { readSessionRows, sessionCells } from '../sheet/sessions-tab';
 import { readSyncStatus, syncStatusCells, type PodSyncStatus, type StoredSyncStatus } from '../sheet/sync-status-tab';
-import { readTable, replaceRows, writeRows, type RowValues } from '../sheet/table';
+import { openTab, readTable, replaceRows, writeRows, type RowValues, type Table } from '../sheet/table';
 import * as tabs from '../sheet/tabs';
 
 export interface RefreshContext {
@@ -49,10 +49,19 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
     log(`RunPod snapshot failed (${answer.failure.action}): ${answer.failure.message}`);
     return { ok: false, runpodFailure: answer.failure, pods: [], rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, users: [], totalCost: 0 };
   }
-  const { account, pods } = answer.snapshot;
-  log(`RunPod snapshot: ${pods.length} pods, balance $${account.balance}, spending $${account.spendPerHr}/hr.`);
+  const { account: snapshotAccount, pods } = answer.snapshot;
+  log(`RunPod snapshot: ${pods.length} pods, balance $${snapshotAccount.balance}, spending $${snapshotAccount.spendPerHr}/hr.`);
 
+  // Opened in the order people read them, so a first refresh creates the tabs in that order.
+  const sessionsTable = readTable(spreadsheet, tabs.SESSIONS);
+  const summaryTable = readTable(spreadsheet, tabs.USAGE_SUMMARY);
+  const monthlyTable = readTable(spreadsheet, tabs.MONTHLY);
+  const livePodsTable = readTable(spreadsheet, tabs.LIVE_PODS);
+  const accountSheet = openTab(spreadsheet, tabs.ACCOUNT);
   const syncTable = readTable(spreadsheet, tabs.SYNC_STATUS);
+  const pricesTable = readTable(spreadsheet, tabs.PRICES);
+  const invalidTable = readTable(spreadsheet, tabs.INVALID_ROWS);
+
   const previousSync = readSyncStatus(syncTable);
   const cursors = new Map<string, number>();
   previousSync.forEach((stored, podId) => stored.cursorMs !== null && cursors.set(podId, stored.cursorMs));
@@ -60,12 +69,10 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   const readings = fetchPodLogs(http, plans);
 
   // Prices first: the sessions below are priced with this refresh's observation included.
-  const pricesTable = readTable(spreadsheet, tabs.PRICES);
   const priceRows = readPriceRows(pricesTable);
   const prices = recordPrices(priceRows.records, pods, nowMs);
   writeRows(pricesTable, positionedUpdates(prices.changed, pricesTable.rows.length, (record) => priceRows.positionOf.get(priceIdentity(record)), priceCells));
 
-  const sessionsTable = readTable(spreadsheet, tabs.SESSIONS);
   const existing = readSessionRows(sessionsTable);
   const timeline = new PriceTimeline(prices.records);
   const priced = Array.from(readings.values()).flatMap((reading) => reading.sessions.map((session) => timeline.price(session, nowMs)));
@@ -81,13 +88,14 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   writeRows(sessionsTable, sessionUpdates);
 
   const summary = summarizeByUser(merged.rows);
-  replaceRows(readTable(spreadsheet, tabs.USAGE_SUMMARY), summaryRows(summary));
-  replaceRows(readTable(spreadsheet, tabs.MONTHLY), monthlyRows(summarizeByMonth(merged.rows, nowMs, context.offsetAt)));
-  replaceRows(readTable(spreadsheet, tabs.LIVE_PODS), livePodRows(pods, panelStates(plans, readings), nowMs));
-  appendAccountRow(spreadsheet, accountRow(account, nowMs));
+  replaceRows(summaryTable, summaryRows(summary));
+  replaceRows(monthlyTable, monthlyRows(summarizeByMonth(merged.rows, nowMs, context.offsetAt)));
+  replaceRows(livePodsTable, livePodRows(pods, panelStates(plans, readings), nowMs));
+  const account = accountRow(snapshotAccount, nowMs);
+  accountSheet.appendRow(tabs.ACCOUNT.columns.map((column) => account[column.header] ?? ''));
 
   const invalid = Array.from(readings.values()).flatMap((reading) => reading.invalid);
-  const newInvalid = appendInvalidRecords(spreadsheet, invalid, nowMs);
+  const newInvalid = appendInvalidRecords(invalidTable, invalid, nowMs);
   const statuses = plans.map((plan) => podStatus(plan, readings.get(plan.pod.id), merged, previousSync.get(plan.pod.id) ?? null, nowMs));
   writeRows(syncTable, positionedUpdates(statuses, syncTable.rows.length, (status) => previousSync.get(status.podId)?.position, syncStatusCells));
   statuses.forEach((status) => log(`Pod ${status.podId} (${status.podName}): ${status.result}, ${status.rowsAdded} added, ${status.rowsUpdated} updated${status.error ? `; ${status.error}` : ''}`));
@@ -132,17 +140,7 @@ function panelStates(plans: readonly PodPlan[], readings: ReadonlyMap<string, Po
   return states;
 }
 
-/** Appends one row without reading the tab: the account history only grows. */
-function appendAccountRow(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, row: RowValues): void {
-  let sheet = spreadsheet.getSheetByName(tabs.ACCOUNT.name);
-  if (!sheet) {
-    sheet = readTable(spreadsheet, tabs.ACCOUNT).sheet;
-  }
-  sheet.appendRow(tabs.ACCOUNT.columns.map((column) => row[column.header] ?? ''));
-}
-
-function appendInvalidRecords(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, invalid: readonly InvalidRecord[], nowMs: number): number {
-  const table = readTable(spreadsheet, tabs.INVALID_ROWS);
+function appendInvalidRecords(table: Table, invalid: readonly InvalidRecord[], nowMs: number): number {
   const known = readInvalidIdentities(table);
   const updates = new Map<number, RowValues>();
   for (const record of invalid) {

@@ -34,12 +34,14 @@ export interface Table {
   maxRows: number | null;
 }
 
+/** Opens a tab, creating it with its header when it does not exist. */
+export function openTab(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, spec: TabSpec): GoogleAppsScript.Spreadsheet.Sheet {
+  return spreadsheet.getSheetByName(spec.name) ?? createTab(spreadsheet, spec);
+}
+
 /** Opens a tab, creating it with its header when it does not exist, and reads it whole in one call. */
 export function readTable(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, spec: TabSpec): Table {
-  let sheet = spreadsheet.getSheetByName(spec.name);
-  if (!sheet) {
-    sheet = createTab(spreadsheet, spec);
-  }
+  const sheet = openTab(spreadsheet, spec);
 
   const values = sheet.getDataRange().getValues();
   const header = (values[0] ?? []).map(readText);
