@@ -6,5 +6,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
   },
+  globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 60000,
 };
