@@ -1,6 +1,6 @@
 /** Installing and removing the hourly refresh from the menu. */
 import { loadSettings, saveTriggerOwner } from '../platform/settings-store';
-import { installHourlyTrigger, removeHourlyTriggers } from '../platform/triggers';
+import { installHourlyTrigger, refreshTriggers, removeHourlyTriggers } from '../platform/triggers';
 
 export function installHourlyRefreshFromMenu(): string {
   const ui = SpreadsheetApp.getUi();
@@ -44,4 +44,21 @@ export function removeHourlyRefreshFromMenu(): string {
       : 'You have no hourly refresh installed.';
   SpreadsheetApp.getUi().alert('Hourly refresh', message, SpreadsheetApp.getUi().ButtonSet.OK);
   return message;
+}
+
+/**
+ * After a menu refresh: when the person who installed the hourly refresh no longer has its
+ * trigger (deleted in the editor, or removed after repeated failures), offers to install it again.
+ */
+export function offerTriggerRepair(): void {
+  const settings = loadSettings();
+  const email = Session.getActiveUser().getEmail();
+  if (!settings.triggerOwner || !email || settings.triggerOwner !== email || refreshTriggers().length > 0) return;
+
+  const ui = SpreadsheetApp.getUi();
+  const answer = ui.alert('Hourly refresh', 'Your hourly refresh is no longer installed, so the sheet only updates when someone presses Refresh now. Install it again?', ui.ButtonSet.YES_NO);
+  if (answer === ui.Button.YES) {
+    installHourlyTrigger();
+    ui.alert('Hourly refresh', 'The hourly refresh is installed again.', ui.ButtonSet.OK);
+  }
 }

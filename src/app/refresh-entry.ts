@@ -4,13 +4,15 @@ import { spreadsheetOffsets } from '../platform/time-zone';
 import { errorMessage, urlFetchPort } from '../platform/url-fetch';
 import { SheetLayoutError } from '../sheet/table';
 import { runRefresh, type RefreshOutcome } from './refresh';
+import { offerTriggerRepair } from './hourly-refresh';
 import { describeOutcome } from './report';
 
 /** How long a refresh waits for another one to finish before giving up. */
 const LOCK_WAIT_MS = 5000;
 
 export interface RefreshReport {
-  status: 'done' | 'failed' | 'busy' | 'no key';
+  /** `partial`: RunPod's API failed, but the pods known from the last snapshot were read. */
+  status: 'done' | 'partial' | 'failed' | 'busy' | 'no key';
   message: string;
   outcome: RefreshOutcome | null;
 }
@@ -21,12 +23,13 @@ export function refreshUsage(event?: { triggerUid?: string }): RefreshReport {
   const report = refreshUnderLock();
   if (fromTrigger) {
     logReport(report);
-    if (report.status === 'no key' || report.status === 'failed') {
+    if (needsOwner(report)) {
       // A failed trigger run makes Apps Script email its owner, who is the person able to fix it.
       throw new Error(report.message);
     }
   } else {
     showReport(report);
+    if (report.status === 'done' || report.status === 'partial') offerTriggerRepair();
   }
   return report;
 }
@@ -60,7 +63,7 @@ function refreshUnderLock(): RefreshReport {
       log,
     });
     log('Refresh finished.');
-    return { status: outcome.ok ? 'done' : 'failed', message: describeOutcome(outcome), outcome };
+    return { status: outcome.ok ? 'done' : 'partial', message: describeOutcome(outcome), outcome };
   } catch (error) {
     const message = error instanceof SheetLayoutError ? error.message : `Refresh failed: ${errorMessage(error)}. Rows already in the sheet are kept; the next refresh tries again.`;
     console.error(message);
@@ -69,6 +72,13 @@ function refreshUnderLock(): RefreshReport {
     SpreadsheetApp.flush();
     lock.releaseLock();
   }
+}
+
+/** A run the owner must act on: no key, a key RunPod rejects, a bug; not an outage to wait out. */
+function needsOwner(report: RefreshReport): boolean {
+  if (report.status === 'no key' || report.status === 'failed') return true;
+  const action = report.outcome?.runpodFailure?.action;
+  return report.status === 'partial' && action !== undefined && action !== 'wait';
 }
 
 function noKeyMessage(triggerOwner: string | null): string {

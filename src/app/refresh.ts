@@ -3,15 +3,16 @@
  * reads each tab once and writes each tab once (more only when a person split its managed columns).
  */
 import { summarizeByMonth, summarizeByUser } from '../core/rollups';
-import { mergeSessions } from '../core/session-rows';
+import { endAbandonedSessions, mergeSessions, type SessionRow } from '../core/session-rows';
 import { PriceTimeline, recordPrices } from '../core/prices';
 import type { OffsetAt } from '../core/time-zone';
-import type { InvalidRecord, PodSnapshot } from '../core/types';
+import type { InvalidRecord, PodSnapshot, Session } from '../core/types';
 import type { HttpPort, HttpResult } from '../platform/http-port';
 import { readPodAnswers, type PodReading } from '../pods/panel-answers';
 import { planPanelRequests, type PanelSettings, type PodPlan } from '../pods/panel-requests';
 import { readSnapshotAnswer, snapshotRequest, type RunPodFailure } from '../runpod/snapshot';
 import { accountRow, livePodRows, monthlyRows, summaryRows, type PanelState } from '../sheet/derived-tabs';
+import { readKnownPanelPods } from '../sheet/live-pods-tab';
 import { invalidCells, invalidIdentity, readInvalidIdentities } from '../sheet/invalid-rows-tab';
 import { priceCells, priceIdentity, readPriceRows } from '../sheet/prices-tab';
 import { readSessionRows, sessionCells } from '../sheet/sessions-tab';
@@ -45,12 +46,12 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   const { http, spreadsheet, nowMs, log } = context;
 
   const answer = readSnapshotAnswer(http.fetchAll([snapshotRequest(context.apiKey)])[0] as HttpResult);
+  const snapshot = answer.ok ? answer.snapshot : null;
   if (!answer.ok) {
     log(`RunPod snapshot failed (${answer.failure.action}): ${answer.failure.message}`);
-    return { ok: false, runpodFailure: answer.failure, pods: [], rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, users: [], totalCost: 0 };
+  } else {
+    log(`RunPod snapshot: ${answer.snapshot.pods.length} pods, balance $${answer.snapshot.account.balance}, spending $${answer.snapshot.account.spendPerHr}/hr.`);
   }
-  const { account: snapshotAccount, pods } = answer.snapshot;
-  log(`RunPod snapshot: ${pods.length} pods, balance $${snapshotAccount.balance}, spending $${snapshotAccount.spendPerHr}/hr.`);
 
   // Opened in the order people read them, so a first refresh creates the tabs in that order.
   const sessionsTable = readTable(spreadsheet, tabs.SESSIONS);
@@ -62,6 +63,11 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   const pricesTable = readTable(spreadsheet, tabs.PRICES);
   const invalidTable = readTable(spreadsheet, tabs.INVALID_ROWS);
 
+  // Without RunPod's snapshot, the pods whose panels answered last time are still read, so a
+  // RunPod outage delays no usage; prices, Live Pods and Account wait for RunPod.
+  const pods = snapshot ? snapshot.pods : readKnownPanelPods(livePodsTable, context.panel.port);
+  if (!snapshot) log(`Reading the ${pods.length} pods known from the last snapshot.`);
+
   const previousSync = readSyncStatus(syncTable);
   const cursors = new Map<string, number>();
   previousSync.forEach((stored, podId) => stored.cursorMs !== null && cursors.set(podId, stored.cursorMs));
@@ -70,7 +76,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
 
   // Prices first: the sessions below are priced with this refresh's observation included.
   const priceRows = readPriceRows(pricesTable);
-  const prices = recordPrices(priceRows.records, pods, nowMs);
+  const prices = recordPrices(priceRows.records, snapshot ? pods : [], nowMs);
   writeRows(pricesTable, positionedUpdates(prices.changed, pricesTable.rows.length, (record) => priceRows.positionOf.get(priceIdentity(record)), priceCells));
 
   const existing = readSessionRows(sessionsTable);
@@ -81,18 +87,24 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
     podNames: new Map(pods.map((pod) => [pod.id, pod.name])),
     podGpuTypes: new Map(pods.filter((pod) => pod.gpuType).map((pod) => [pod.id, pod.gpuType as string])),
   });
+  if (snapshot) {
+    const ended = endAbandonedSessions(merged, abandonedTest(snapshot.pods, readings, priced));
+    if (ended > 0) log(`Ended ${ended} running sessions whose pod stopped or whose log no longer holds them.`);
+  }
   const sessionUpdates = new Map<number, RowValues>();
   for (const position of merged.changed) {
-    sessionUpdates.set(position, sessionCells(merged.rows[position] as NonNullable<(typeof merged.rows)[number]>));
+    sessionUpdates.set(position, sessionCells(merged.rows[position] as SessionRow));
   }
   writeRows(sessionsTable, sessionUpdates);
 
   const summary = summarizeByUser(merged.rows);
   replaceRows(summaryTable, summaryRows(summary));
   replaceRows(monthlyTable, monthlyRows(summarizeByMonth(merged.rows, nowMs, context.offsetAt)));
-  replaceRows(livePodsTable, livePodRows(pods, panelStates(plans, readings), nowMs));
-  const account = accountRow(snapshotAccount, nowMs);
-  accountSheet.appendRow(tabs.ACCOUNT.columns.map((column) => account[column.header] ?? ''));
+  if (snapshot) {
+    replaceRows(livePodsTable, livePodRows(snapshot.pods, panelStates(plans, readings), nowMs));
+    const account = accountRow(snapshot.account, nowMs);
+    accountSheet.appendRow(tabs.ACCOUNT.columns.map((column) => account[column.header] ?? ''));
+  }
 
   const invalid = Array.from(readings.values()).flatMap((reading) => reading.invalid);
   const newInvalid = appendInvalidRecords(invalidTable, invalid, nowMs);
@@ -101,14 +113,28 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   statuses.forEach((status) => log(`Pod ${status.podId} (${status.podName}): ${status.result}, ${status.rowsAdded} added, ${status.rowsUpdated} updated${status.error ? `; ${status.error}` : ''}`));
 
   return {
-    ok: true,
-    runpodFailure: null,
+    ok: answer.ok,
+    runpodFailure: answer.ok ? null : answer.failure,
     pods: statuses,
     rowsAdded: sum(merged.addedByPod),
     rowsUpdated: sum(merged.updatedByPod),
     invalidRecords: newInvalid,
     users: summary.users.map(({ user, hours, cost, sessions }) => ({ user, hours, cost, sessions })),
     totalCost: summary.total.cost,
+  };
+}
+
+/**
+ * Decides which running rows will never close by themselves: RunPod no longer lists their pod as
+ * RUNNING, or the pod's event log was read and no longer holds the session.
+ */
+function abandonedTest(pods: readonly PodSnapshot[], readings: ReadonlyMap<string, PodReading>, sessions: readonly Session[]): (row: SessionRow) => boolean {
+  const running = new Set(pods.filter((pod) => pod.desiredStatus === 'RUNNING').map((pod) => pod.id));
+  const reported = new Set(sessions.map((session) => session.key));
+  return (row) => {
+    if (reported.has(row.key)) return false;
+    if (!running.has(row.podId)) return true;
+    return readings.get(row.podId)?.eventLogRead === true;
   };
 }
 

@@ -3,9 +3,6 @@ import type { RefreshOutcome } from './refresh';
 
 /** Summarises a finished refresh in one or two sentences. */
 export function describeOutcome(outcome: RefreshOutcome): string {
-  if (outcome.runpodFailure) {
-    return `Refresh stopped: ${outcome.runpodFailure.message} No rows were changed.`;
-  }
   const synced = outcome.pods.filter((pod) => pod.result === 'ok').length;
   const asked = outcome.pods.filter((pod) => pod.result !== 'not running' && pod.result !== 'not exposed').length;
   const failed = outcome.pods.filter((pod) => !['ok', 'not running', 'not exposed'].includes(pod.result));
@@ -15,6 +12,10 @@ export function describeOutcome(outcome: RefreshOutcome): string {
   }
   if (failed.length > 0) {
     text += ` Problems: ${failed.map((pod) => `${pod.podName} (${pod.result})`).join(', ')}; see the Sync Status tab.`;
+  }
+  if (outcome.runpodFailure) {
+    const known = asked === 0 ? 'No pods were known from an earlier snapshot, so no logs were read.' : 'The pods known from the last snapshot were read anyway.';
+    return `RunPod's API failed: ${outcome.runpodFailure.message} ${known} Live Pods, Account and prices were left as they were. ${asked === 0 ? '' : text}`.trim();
   }
   return text;
 }

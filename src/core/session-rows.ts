@@ -4,7 +4,11 @@ import type { LogSource, PriceBasis, PricedSession } from './types';
 
 const MS_PER_HOUR = 3_600_000;
 
-export type SessionStatus = 'running' | 'closed';
+/**
+ * `stopped` is a session that was still open when its pod stopped or its log lost it: it ends at
+ * the last refresh that saw it running, and a real stop, if one arrives later, replaces that end.
+ */
+export type SessionStatus = 'running' | 'closed' | 'stopped';
 
 /** One row of the Sessions tab, as the sheet layer reads and writes it. */
 export interface SessionRow {
@@ -83,7 +87,7 @@ export function mergeSessions(existing: readonly (SessionRow | null)[], sessions
     }
 
     const current = rows[position];
-    if (!current || current.status === 'closed') {
+    if (!current || current.status === 'closed' || (current.status === 'stopped' && session.endMs === null)) {
       continue;
     }
     const next = toRow(session, current, context);
@@ -96,6 +100,30 @@ export function mergeSessions(existing: readonly (SessionRow | null)[], sessions
 
   changed.sort((a, b) => a - b);
   return { rows, changed, addedByPod, updatedByPod };
+}
+
+/**
+ * Ends running rows that can no longer close by themselves: their pod stopped or disappeared, or
+ * the pod answered with a log that no longer holds the session. Each ends at its last sync, the
+ * last refresh that saw it running, with its cost up to then, marked estimated.
+ */
+export function endAbandonedSessions(result: MergeResult, isAbandoned: (row: SessionRow) => boolean): number {
+  let ended = 0;
+  result.rows.forEach((row, position) => {
+    if (!row || row.status !== 'running' || !isAbandoned(row)) return;
+    result.rows[position] = {
+      ...row,
+      endMs: row.lastSyncedMs,
+      durationHours: round(Math.max(0, row.lastSyncedMs - row.startMs) / MS_PER_HOUR),
+      status: 'stopped',
+      priceBasis: row.priceBasis === 'no price' ? 'no price' : 'estimated',
+    };
+    if (!result.changed.includes(position)) result.changed.push(position);
+    increment(result.updatedByPod, row.podId);
+    ended++;
+  });
+  result.changed.sort((a, b) => a - b);
+  return ended;
 }
 
 /** Builds the row for a session, keeping the pod and names of the row it updates. */

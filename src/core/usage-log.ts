@@ -78,7 +78,11 @@ export function pairEvents(podId: string, events: readonly UsageEvent[], options
     }
 
     if (pending && userKey(pending.user) === userKey(event.user)) {
-      sessions.push(closedSession(podId, pending, event));
+      if (event.atMs - pending.atMs > MAX_SESSION_MS) {
+        invalid.push(invalidEvent(podId, pending, tooLongReason(event.atMs - pending.atMs)));
+      } else {
+        sessions.push(closedSession(podId, pending, event));
+      }
       pending = null;
       continue;
     }
@@ -148,8 +152,18 @@ function closedSession(podId: string, start: UsageEvent, stop: UsageEvent): Sess
 
 const MS_PER_HOUR = 3_600_000;
 
+/**
+ * The longest session accepted: 31 days. A longer one almost surely lost a stop (or a clock
+ * jumped), and pricing it would put weeks of a pod's cost on one person.
+ */
+export const MAX_SESSION_MS = 31 * 24 * MS_PER_HOUR;
+
+export function tooLongReason(durationMs: number): string {
+  return `session of ${Math.round(durationMs / MS_PER_HOUR)} hours is longer than the 31-day maximum, so a stop was probably lost`;
+}
+
 function sessionFromLoneStop(podId: string, stop: UsageEvent): Session | null {
-  if (stop.durationHours === null || !(stop.durationHours > 0)) {
+  if (stop.durationHours === null || !(stop.durationHours > 0) || stop.durationHours * MS_PER_HOUR > MAX_SESSION_MS) {
     return null;
   }
   const startMs = Math.round(stop.atMs - stop.durationHours * MS_PER_HOUR);
@@ -170,7 +184,7 @@ function loneStopReason(isFirst: boolean): string {
   if (!isFirst) {
     return 'stop without a start in the middle of the log';
   }
-  return 'stop without a start (the log was truncated) and no positive duration_hours to rebuild the start from';
+  return 'stop without a start (the log was truncated) and no plausible duration_hours (above 0, at most 31 days) to rebuild the start from';
 }
 
 function dropDuplicateEvents(events: readonly UsageEvent[]): UsageEvent[] {

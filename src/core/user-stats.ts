@@ -5,7 +5,7 @@ import { describeRecord } from './json-body';
 import { describeIssues, UserStatsEntrySchema, UserStatsSessionSchema } from './log-schemas';
 import { sessionKey } from './session-key';
 import type { InvalidRecord, Session } from './types';
-import { describeKind } from './usage-log';
+import { describeKind, MAX_SESSION_MS, tooLongReason } from './usage-log';
 
 /** Top-level keys the panel mixes in with the user names. */
 const NON_USER_KEYS = new Set(['current_gpu', 'hourly_rate']);
@@ -44,6 +44,10 @@ export function parseUserStats(podId: string, body: unknown): ParsedUserStats | 
       const { start_time: startMs, end_time: endMs, gpu, cost } = parsed.output;
       if (endMs < startMs) {
         invalid.push(invalidStat(podId, `user "${rawUser}" session ${index}`, 'end_time is before start_time', item));
+        return;
+      }
+      if (endMs - startMs > MAX_SESSION_MS) {
+        invalid.push(invalidStat(podId, `user "${rawUser}" session ${index}`, tooLongReason(endMs - startMs), item));
         return;
       }
       sessions.push({

@@ -18,6 +18,8 @@ export interface PodReading {
   bytes: number;
   /** Where the next incremental read of the event log starts, in epoch ms. */
   cursorMs: number | null;
+  /** True when an event log was read, so a running session missing from it really is gone. */
+  eventLogRead: boolean;
 }
 
 interface PathReading {
@@ -48,12 +50,13 @@ export function readPodAnswers(podId: string, requests: readonly HttpRequest[], 
       error: problems.concat(good).map((reading) => reading.error).filter((error) => error !== '').join(' '),
       bytes,
       cursorMs: nextCursorMs,
+      eventLogRead: logReading !== undefined,
     };
   }
 
   const worst = FAILURE_PRIORITY.find((result) => readings.some((reading) => reading.result === result)) ?? 'unreachable';
   const error = readings.filter((reading) => reading.result === worst).map((reading) => reading.error).join(' ');
-  return { result: worst, sessions: [], invalid: [], error, bytes, cursorMs };
+  return { result: worst, sessions: [], invalid: [], error, bytes, cursorMs, eventLogRead: false };
 }
 
 function readPathAnswer(podId: string, path: string, result: HttpResult, cursorMs: number | null): PathReading {

@@ -5,7 +5,7 @@ import { dateCell, numberCell, readInstant, readNumber, readText, textCell } fro
 import { cellOf } from './row-access';
 import type { RowValues, Table } from './table';
 
-const STATUSES: SessionStatus[] = ['running', 'closed'];
+const STATUSES: SessionStatus[] = ['running', 'closed', 'stopped'];
 const BASES: PriceBasis[] = ['observed', 'estimated', 'no price'];
 const SOURCES: LogSource[] = ['usage_log', 'user_stats'];
 

@@ -34,9 +34,28 @@ export interface Table {
   maxRows: number | null;
 }
 
-/** Opens a tab, creating it with its header when it does not exist. */
+/** Opens a tab, finding it under a new name when a person renamed it, or else creating it. */
 export function openTab(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, spec: TabSpec): GoogleAppsScript.Spreadsheet.Sheet {
-  return spreadsheet.getSheetByName(spec.name) ?? createTab(spreadsheet, spec);
+  return spreadsheet.getSheetByName(spec.name) ?? findRenamedTab(spreadsheet, spec) ?? createTab(spreadsheet, spec);
+}
+
+/**
+ * Finds a keyed tab that a person renamed: another tab whose header row holds the key column and
+ * every managed column. Writing a fresh tab instead would lose the rows of pods that are gone.
+ */
+function findRenamedTab(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, spec: TabSpec): GoogleAppsScript.Spreadsheet.Sheet | null {
+  if (!spec.keyHeader) return null;
+  const wanted = spec.columns.map((column) => column.header);
+  for (const sheet of spreadsheet.getSheets()) {
+    const width = sheet.getLastColumn();
+    if (width === 0) continue;
+    const header = new Set((sheet.getRange(1, 1, 1, width).getValues()[0] ?? []).map(readText));
+    if (wanted.every((name) => header.has(name))) {
+      console.warn(`The "${spec.name}" tab was renamed to "${sheet.getName()}"; the refresh keeps its rows there.`);
+      return sheet;
+    }
+  }
+  return null;
 }
 
 /** Opens a tab, creating it with its header when it does not exist, and reads it whole in one call. */

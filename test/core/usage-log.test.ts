@@ -130,10 +130,16 @@ describe('pairEvents', () => {
     expect(invalid[0]?.reason).toBe('stop without a start in the middle of the log');
   });
 
+  it('sets aside a session longer than 31 days', () => {
+    const { sessions, invalid } = pairEvents(POD, events([start('ana', T0), stop('ana', T0 + 40 * 86400, 960)]));
+    expect(sessions).toEqual([]);
+    expect(invalid[0]?.reason).toContain('longer than the 31-day maximum');
+  });
+
   it('sets aside a leading stop without a duration', () => {
     const { sessions, invalid } = pairEvents(POD, events([stop('ana', T0, null)]));
     expect(sessions).toEqual([]);
-    expect(invalid[0]?.reason).toContain('no positive duration_hours');
+    expect(invalid[0]?.reason).toContain('no plausible duration_hours');
   });
 });
 

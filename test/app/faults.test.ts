@@ -1,0 +1,242 @@
+import { DEFAULT_NOW, startHarness, type Harness } from '../harness/harness';
+import { podWithLog, scenarioWith, sessionEvents } from '../harness/scenarios';
+import { launchServers, type ServerHandle } from '../servers/launch';
+import type { Scenario } from '../servers/scenario';
+
+const HOUR = 3_600_000;
+const NOW_SECONDS = DEFAULT_NOW / 1000;
+
+let servers: ServerHandle;
+let harness: Harness;
+
+beforeAll(async () => {
+  servers = await launchServers();
+});
+
+afterAll(async () => {
+  await servers.stop();
+});
+
+async function ready(scenario: Scenario, options: { locale?: string } = {}): Promise<Harness> {
+  harness = await startHarness({ servers, scenario });
+  if (options.locale) harness.env.spreadsheet.locale = options.locale;
+  harness.open();
+  expect(harness.saveSettings({ apiKey: scenario.apiKey }).ok).toBe(true);
+  return harness;
+}
+
+function twoPods(): Scenario {
+  return scenarioWith([
+    podWithLog('aaaa1111', sessionEvents('ana', 3, NOW_SECONDS)),
+    podWithLog('bbbb2222', [...sessionEvents('bo', 2, NOW_SECONDS - 3600), { user: 'bo', action: 'start', timestamp: NOW_SECONDS - 600, gpu: 'RTX 4090' }]),
+  ]);
+}
+
+function sessionsWithoutSyncTimes(): unknown[][] {
+  const [header = [], ...rows] = harness.tab('Sessions');
+  const synced = header.indexOf('Last Synced');
+  return rows.map((row) => row.filter((_, column) => column !== synced));
+}
+
+describe('RunPod failures', () => {
+  it.each([
+    ['a rejected key', { status: 401, body: '{"errors":[{"message":"Unauthorized"}]}', contentType: 'application/json' }, 'fix key', 'Usage > Settings'],
+    ['a rate limit page', { status: 429, body: '<html>Too Many Requests</html>', contentType: 'text/html', headers: { 'Retry-After': '60' } }, 'wait', 'wait 60 seconds'],
+    ['a backend fault', { status: 200, body: '{"data":{"myself":null},"errors":[{"message":"Something went wrong. Please try again later or contact support."}]}', contentType: 'application/json' }, 'wait', 'Something went wrong'],
+  ])('still reads the known pods after %s', async (_name, fault, action, messagePart) => {
+    await ready(twoPods());
+    harness.refresh();
+    const livePods = harness.tab('Live Pods');
+    const accountRows = harness.rows('Account').length;
+
+    harness.env.clock.advance(HOUR);
+    await servers.appendEvents('aaaa1111', sessionEvents('cy', 1, NOW_SECONDS + 3600));
+    await servers.addFault({ host: 'api.runpod.io', ...fault });
+    const report = harness.refresh();
+
+    expect(report.status).toBe('partial');
+    expect(report.outcome?.runpodFailure?.action).toBe(action);
+    expect(report.message).toContain(messagePart);
+    expect(report.message).toContain('known from the last snapshot were read');
+    expect(report.outcome?.rowsAdded).toBe(1);
+    expect(harness.tab('Live Pods')).toEqual(livePods);
+    expect(harness.rows('Account')).toHaveLength(accountRows);
+    expect(report.message).not.toMatch(/\b0 pods\b|\$0(\.0+)?\/hr/);
+  });
+
+  it('says so when no pods are known yet', async () => {
+    await ready(twoPods());
+    await servers.addFault({ host: 'api.runpod.io', status: 401, body: '{}', contentType: 'application/json' });
+    const report = harness.refresh();
+    expect(report.status).toBe('partial');
+    expect(report.message).toContain('No pods were known from an earlier snapshot');
+    expect(harness.rows('Sessions')).toEqual([]);
+  });
+
+  it('reaches the same sheet once RunPod is back', async () => {
+    await ready(twoPods());
+    await servers.addFault({ host: 'api.runpod.io', status: 503, body: '<html>down</html>', contentType: 'text/html', times: 1 });
+    harness.refresh();
+    harness.refresh();
+    const recovered = sessionsWithoutSyncTimes();
+
+    await ready(twoPods());
+    harness.refresh();
+    expect(sessionsWithoutSyncTimes()).toEqual(recovered);
+  });
+});
+
+describe('pod failures', () => {
+  it('keeps the other pods when one refuses the connection', async () => {
+    await ready(twoPods());
+    await servers.addFault({ host: 'aaaa1111-7777.proxy.runpod.net', status: 0, body: '', dropConnection: true });
+    const report = harness.refresh();
+    const results = Object.fromEntries(harness.rows('Sync Status').map((row) => [row['Pod ID'], row.Result]));
+    expect(results).toEqual({ aaaa1111: 'unreachable', bbbb2222: 'ok' });
+    expect(report.message).toContain('aaaa1111-name (unreachable)');
+    expect(harness.rows('Sessions').map((row) => row.User)).toEqual(['bo', 'bo', 'bo']);
+  });
+
+  it('keeps synced rows when a pod later fails', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    const before = harness.tab('Sessions');
+    await servers.addFault({ host: 'bbbb2222-7777.proxy.runpod.net', status: 502, body: '<html>502 Bad Gateway</html>', contentType: 'text/html' });
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    const bo = harness.rows('Sync Status').find((row) => row['Pod ID'] === 'bbbb2222');
+    expect(bo?.Result).toBe('unreachable');
+    expect(String(bo?.Error)).toContain('nothing is listening');
+    expect(harness.tab('Sessions').length).toBe(before.length);
+  });
+});
+
+describe('sessions left open', () => {
+  it('ends a running session when its pod stops', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    const lastSeen = DEFAULT_NOW + HOUR;
+
+    await servers.updatePod('bbbb2222', { desiredStatus: 'EXITED', runtime: null });
+    harness.env.clock.advance(5 * HOUR);
+    harness.refresh();
+    const stopped = harness.rows('Sessions').find((row) => row.Status !== 'closed');
+    expect(stopped).toMatchObject({ User: 'bo', Status: 'stopped', 'Price Basis': 'estimated' });
+    expect((stopped?.Ended as Date).getTime()).toBe(lastSeen);
+
+    harness.env.clock.advance(5 * HOUR);
+    harness.refresh();
+    expect(harness.rows('Sessions').find((row) => row.Status === 'stopped')?.['Duration (hrs)']).toBeCloseTo((lastSeen - (DEFAULT_NOW - 600_000)) / HOUR, 3);
+  });
+
+  it('takes the real stop when the pod comes back', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    await servers.updatePod('bbbb2222', { desiredStatus: 'EXITED' });
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    await servers.updatePod('bbbb2222', { desiredStatus: 'RUNNING' });
+    await servers.appendEvents('bbbb2222', [{ user: 'bo', action: 'stop', timestamp: NOW_SECONDS + 1800, duration_hours: 0.667, cost: 0.49 }]);
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    const bo = harness.rows('Sessions').filter((row) => row.User === 'bo');
+    expect(bo.map((row) => row.Status)).toEqual(['closed', 'closed', 'closed']);
+    expect((bo[2]?.Ended as Date).getTime()).toBe(DEFAULT_NOW + 1800_000);
+  });
+});
+
+describe('changes people make to the sheet', () => {
+  it('keeps sorting, an inserted column and notes', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    const sheet = harness.env.spreadsheet.sheet('Sessions');
+    harness.env.spreadsheet.uncounted(() => {
+      sheet.sort(1, false);
+      sheet.insertColumnBefore(3);
+      sheet.getRange(1, 3).setValue('Team');
+      const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0] as string[];
+      sheet.getRange(2, 3).setValue('vision');
+      sheet.getRange(2, header.indexOf('Note') + 1).setValue('checked by finance');
+    });
+
+    harness.env.clock.advance(HOUR);
+    await servers.appendEvents('aaaa1111', sessionEvents('cy', 1, NOW_SECONDS + 3600));
+    harness.refresh();
+    const rows = harness.rows('Sessions');
+    expect(rows).toHaveLength(7);
+    expect(rows[0]).toMatchObject({ Team: 'vision', Note: 'checked by finance' });
+    expect(new Set(rows.map((row) => row['Session Key'])).size).toBe(7);
+  });
+
+  it('writes to a renamed Sessions tab', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    harness.env.spreadsheet.uncounted(() => harness.env.spreadsheet.sheet('Sessions').setName('GPU sessions'));
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    expect(harness.env.spreadsheet.sheetList.map((sheet) => sheet.sheetName)).not.toContain('Sessions');
+    expect(harness.rows('GPU sessions')).toHaveLength(6);
+  });
+
+  it('stops with a message when the header row is gone', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    harness.env.spreadsheet.uncounted(() => harness.env.spreadsheet.sheet('Sessions').deleteRow(1));
+    const before = harness.tab('Sessions');
+    const report = harness.refresh();
+    expect(report.status).toBe('failed');
+    expect(report.message).toContain('no "Session Key" column');
+    expect(harness.tab('Sessions')).toEqual(before);
+  });
+
+  it('completes the work after a run died midway', async () => {
+    await ready(twoPods());
+    const monthly = harness.env.spreadsheet.uncounted(() => harness.env.spreadsheet.insertSheet('Monthly'));
+    const original = monthly.getRange.bind(monthly);
+    let failures = 1;
+    monthly.getRange = ((...args: Parameters<typeof original>) => {
+      if (failures-- > 0) throw new Error('Exceeded maximum execution time');
+      return original(...args);
+    }) as typeof monthly.getRange;
+    expect(harness.refresh().status).toBe('failed');
+    harness.refresh();
+    const afterRecovery = sessionsWithoutSyncTimes();
+
+    await ready(twoPods());
+    harness.refresh();
+    expect(afterRecovery).toEqual(sessionsWithoutSyncTimes());
+  });
+
+  it('keeps numbers as numbers in a comma-decimal locale', async () => {
+    await ready(twoPods(), { locale: 'de_DE' });
+    harness.refresh();
+    const costs = harness.rows('Sessions').map((row) => row['Total Cost ($)']);
+    expect(costs.every((cost) => typeof cost === 'number')).toBe(true);
+  });
+});
+
+describe('hourly trigger repairs', () => {
+  it('offers to reinstall a deleted trigger', async () => {
+    await ready(twoPods());
+    harness.bundle.call('installHourlyRefresh');
+    const trigger = harness.env.triggers.all[0];
+    harness.env.triggers.all.splice(0, harness.env.triggers.all.length);
+    expect(trigger).toBeDefined();
+
+    harness.env.ui.answerNextAlertWith('YES');
+    harness.refresh();
+    expect(harness.env.ui.alerts.some((alert) => alert.prompt.includes('no longer installed'))).toBe(true);
+    expect(harness.env.triggers.all).toHaveLength(1);
+  });
+
+  it('writes nothing when the trigger fires during a refresh', async () => {
+    await ready(twoPods());
+    harness.bundle.call('installHourlyRefresh');
+    harness.env.holdScriptLockElsewhere();
+    const results = harness.runTriggers() as { status: string }[];
+    expect(results.map((result) => result.status)).toEqual(['busy']);
+    expect(harness.rows('Sessions')).toEqual([]);
+  });
+});
