@@ -10,6 +10,12 @@ import { describeOutcome } from './report';
 /** How long a refresh waits for another one to finish before giving up. */
 const LOCK_WAIT_MS = 5000;
 
+/**
+ * Apps Script ends an execution after 6 minutes. Pod requests stop after 4, which leaves time to
+ * write the tabs and save the cursors of the pods that were read.
+ */
+const FETCH_BUDGET_MS = 4 * 60_000;
+
 export interface RefreshReport {
   /** `partial`: RunPod's API failed, but the pods known from the last snapshot were read. */
   status: 'done' | 'partial' | 'failed' | 'busy' | 'no key';
@@ -53,12 +59,15 @@ function refreshUnderLock(): RefreshReport {
   try {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     log('Refresh started.');
+    const startedMs = Date.now();
     const outcome = runRefresh({
       http: urlFetchPort(log),
       spreadsheet,
       apiKey: settings.apiKey,
       panel: { port: settings.port, paths: settings.paths, podToken: settings.podToken },
-      nowMs: Date.now(),
+      nowMs: startedMs,
+      clock: () => Date.now(),
+      deadlineMs: startedMs + FETCH_BUDGET_MS,
       offsetAt: spreadsheetOffsets(spreadsheet.getSpreadsheetTimeZone()),
       log,
     });

@@ -28,7 +28,14 @@ export interface RefreshContext {
   nowMs: number;
   offsetAt: OffsetAt;
   log: (message: string) => void;
+  /** Reads the clock while the refresh runs, to stop fetching at `deadlineMs`. */
+  clock: () => number;
+  /** No new batch of pod requests starts after this instant; the rest wait for the next refresh. */
+  deadlineMs: number;
 }
+
+/** Requests per `fetchAll`: few batches, but a place to check the clock between them. */
+export const MAX_REQUESTS_PER_BATCH = 250;
 
 export interface RefreshOutcome {
   ok: boolean;
@@ -72,7 +79,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   const cursors = new Map<string, number>();
   previousSync.forEach((stored, podId) => stored.cursorMs !== null && cursors.set(podId, stored.cursorMs));
   const plans = planPanelRequests(pods, context.panel, cursors);
-  const readings = fetchPodLogs(http, plans);
+  const readings = fetchPodLogs(context, plans, previousSync);
 
   // Prices first: the sessions below are priced with this refresh's observation included.
   const priceRows = readPriceRows(pricesTable);
@@ -138,20 +145,51 @@ function abandonedTest(pods: readonly PodSnapshot[], readings: ReadonlyMap<strin
   };
 }
 
-/** Sends every pod's log requests in one `fetchAll`, then reads the answers pod by pod. */
-function fetchPodLogs(http: HttpPort, plans: readonly PodPlan[]): Map<string, PodReading> {
-  const requests = plans.flatMap((plan) => plan.requests);
-  const results = requests.length > 0 ? http.fetchAll(requests) : [];
+/**
+ * Sends the pods' log requests in as few `fetchAll` batches as possible, the pods least recently
+ * attempted first. When the deadline passes, the remaining pods are left for the next refresh.
+ */
+function fetchPodLogs(context: RefreshContext, plans: readonly PodPlan[], previous: ReadonlyMap<string, StoredSyncStatus>): Map<string, PodReading> {
+  const waiting = plans
+    .filter((plan) => !plan.skip)
+    .sort((a, b) => (previous.get(a.pod.id)?.lastAttemptMs ?? -Infinity) - (previous.get(b.pod.id)?.lastAttemptMs ?? -Infinity));
 
   const readings = new Map<string, PodReading>();
-  let offset = 0;
-  for (const plan of plans) {
-    if (plan.skip) continue;
-    const podResults = results.slice(offset, offset + plan.requests.length);
-    offset += plan.requests.length;
-    readings.set(plan.pod.id, readPodAnswers(plan.pod.id, plan.requests, podResults, plan.cursorMs));
+  while (waiting.length > 0) {
+    if (context.clock() >= context.deadlineMs) {
+      context.log(`Out of time: ${waiting.length} pods are left for the next refresh, which reads them first.`);
+      waiting.forEach((plan) => readings.set(plan.pod.id, notReached(plan)));
+      break;
+    }
+    const batch = takeBatch(waiting);
+    const results = context.http.fetchAll(batch.flatMap((plan) => plan.requests));
+    let offset = 0;
+    for (const plan of batch) {
+      const podResults = results.slice(offset, offset + plan.requests.length);
+      offset += plan.requests.length;
+      readings.set(plan.pod.id, readPodAnswers(plan.pod.id, plan.requests, podResults, plan.cursorMs));
+    }
   }
   return readings;
+}
+
+/** Removes and returns the next pods whose requests fit one batch (at least one pod). */
+function takeBatch(waiting: PodPlan[]): PodPlan[] {
+  const batch: PodPlan[] = [];
+  let size = 0;
+  while (waiting.length > 0) {
+    const next = waiting[0] as PodPlan;
+    if (batch.length > 0 && size + next.requests.length > MAX_REQUESTS_PER_BATCH) break;
+    batch.push(next);
+    size += next.requests.length;
+    waiting.shift();
+  }
+  return batch;
+}
+
+function notReached(plan: PodPlan): PodReading {
+  const error = 'The refresh ran out of time before reading this pod. The next refresh reads it first.';
+  return { result: 'not reached', sessions: [], invalid: [], error, bytes: 0, cursorMs: plan.cursorMs, eventLogRead: false };
 }
 
 function panelStates(plans: readonly PodPlan[], readings: ReadonlyMap<string, PodReading>): Map<string, PanelState> {
@@ -182,7 +220,8 @@ function appendInvalidRecords(table: Table, invalid: readonly InvalidRecord[], n
 function podStatus(plan: PodPlan, reading: PodReading | undefined, merged: ReturnType<typeof mergeSessions>, previous: StoredSyncStatus | null, nowMs: number): PodSyncStatus {
   const pod: PodSnapshot = plan.pod;
   const lastSuccessMs = previous?.lastSuccessMs ?? null;
-  const base = { podId: pod.id, podName: pod.name, attemptMs: nowMs, rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, bytes: 0, cursorMs: previous?.cursorMs ?? null };
+  const attemptMs = reading?.result === 'not reached' ? (previous?.lastAttemptMs ?? null) : nowMs;
+  const base = { podId: pod.id, podName: pod.name, attemptMs, rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, bytes: 0, cursorMs: previous?.cursorMs ?? null };
   if (plan.skip || !reading) {
     return { ...base, result: plan.skip?.reason ?? 'not running', lastSuccessMs, error: plan.skip?.message ?? '' };
   }

@@ -5,10 +5,14 @@ import type { RefreshOutcome } from './refresh';
 export function describeOutcome(outcome: RefreshOutcome): string {
   const synced = outcome.pods.filter((pod) => pod.result === 'ok').length;
   const asked = outcome.pods.filter((pod) => pod.result !== 'not running' && pod.result !== 'not exposed').length;
-  const failed = outcome.pods.filter((pod) => !['ok', 'not running', 'not exposed'].includes(pod.result));
+  const failed = outcome.pods.filter((pod) => !['ok', 'not running', 'not exposed', 'not reached'].includes(pod.result));
+  const notReached = outcome.pods.filter((pod) => pod.result === 'not reached').length;
   let text = `Synced ${synced} of ${asked} pods with a control panel: ${outcome.rowsAdded} sessions added, ${outcome.rowsUpdated} updated.`;
   if (outcome.invalidRecords > 0) {
     text += ` ${outcome.invalidRecords} log records could not be used (see the Invalid Rows tab).`;
+  }
+  if (notReached > 0) {
+    text += ` ${notReached} pods were not read before the time limit; the next refresh reads them first.`;
   }
   if (failed.length > 0) {
     text += ` Problems: ${failed.map((pod) => `${pod.podName} (${pod.result})`).join(', ')}; see the Sync Status tab.`;

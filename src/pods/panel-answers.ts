@@ -7,7 +7,7 @@ import { headerValue, type HttpRequest, type HttpResult } from '../platform/http
 import { preview } from '../runpod/snapshot';
 
 /** The result column of the Sync Status tab. */
-export type SyncResult = 'ok' | 'unreachable' | 'invalid log' | 'not exposed' | 'not running' | 'unauthorized' | 'log busy' | 'not found';
+export type SyncResult = 'ok' | 'unreachable' | 'invalid log' | 'not exposed' | 'not running' | 'unauthorized' | 'log busy' | 'not found' | 'not reached';
 
 export interface PodReading {
   result: SyncResult;

@@ -8,7 +8,8 @@ export interface PodSyncStatus {
   podId: string;
   podName: string;
   result: SyncResult;
-  attemptMs: number;
+  /** Null for a pod never attempted yet. */
+  attemptMs: number | null;
   /** The last time the pod's log was read, possibly an earlier refresh. */
   lastSuccessMs: number | null;
   rowsAdded: number;
@@ -22,6 +23,7 @@ export interface PodSyncStatus {
 
 export interface StoredSyncStatus {
   position: number;
+  lastAttemptMs: number | null;
   lastSuccessMs: number | null;
   cursorMs: number | null;
 }
@@ -34,6 +36,7 @@ export function readSyncStatus(table: Table): Map<string, StoredSyncStatus> {
     if (podId === '') return;
     byPod.set(podId, {
       position,
+      lastAttemptMs: readInstant(cellOf(table, row, 'Last Attempt')),
       lastSuccessMs: readInstant(cellOf(table, row, 'Last Success')),
       cursorMs: readInstant(cellOf(table, row, 'Log Cursor')),
     });

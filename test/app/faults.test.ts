@@ -217,6 +217,35 @@ describe('changes people make to the sheet', () => {
   });
 });
 
+describe('time limit', () => {
+  function manyPods(count: number): Scenario {
+    const pods = Array.from({ length: count }, (_, index) => podWithLog(`pod${String(index).padStart(4, '0')}`, sessionEvents(`user${index % 7}`, 1, NOW_SECONDS - index * 60)));
+    return scenarioWith(pods);
+  }
+
+  it('stops fetching before the limit and continues next run', async () => {
+    await ready(manyPods(130));
+    harness.env.urlFetch.simulatedLatencyMs = 2 * 60_000;
+    const first = harness.refresh();
+    const deferred = first.outcome?.pods.filter((pod) => pod.result === 'not reached') ?? [];
+    expect(deferred.length).toBeGreaterThan(0);
+    expect(first.message).toContain('not read before the time limit');
+
+    harness.env.clock.advance(HOUR);
+    const second = harness.refresh();
+    const secondResults = new Map(second.outcome?.pods.map((pod) => [pod.podId, pod.result]));
+    expect(deferred.map((pod) => secondResults.get(pod.podId))).toEqual(deferred.map(() => 'ok'));
+
+    // Each run reads one batch here, so the pods take turns; every pod has been read by now.
+    expect(harness.rows('Sync Status').filter((row) => row['Last Success'] === '')).toEqual([]);
+    const continued = sessionsWithoutSyncTimes();
+
+    await ready(manyPods(130));
+    harness.refresh();
+    expect(continued).toEqual(sessionsWithoutSyncTimes());
+  });
+});
+
 describe('hourly trigger repairs', () => {
   it('offers to reinstall a deleted trigger', async () => {
     await ready(twoPods());

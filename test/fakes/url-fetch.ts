@@ -34,6 +34,11 @@ export interface UrlFetchOptions {
   maxResponseBytes?: number;
   /** Calls allowed per 24 hours of fake time; default 20,000. */
   dailyQuota?: number;
+  /**
+   * Fake time each `fetch` or `fetchAll` call takes, added to the clock after it returns; default 0.
+   * Lets a test play slow pods without waiting for them.
+   */
+  simulatedLatencyMs?: number;
 }
 
 /** One request the product sent, after redirects. */
@@ -105,6 +110,8 @@ export class FakeUrlFetch {
   dailyQuota: number;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Fake time each call takes; tests may change it between refreshes. */
+  simulatedLatencyMs: number;
   private readonly routes: WireRoute[];
   private readonly ca: string | undefined;
   private readonly passthrough: boolean;
@@ -124,6 +131,7 @@ export class FakeUrlFetch {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.dailyQuota = options.dailyQuota ?? DEFAULT_DAILY_QUOTA;
+    this.simulatedLatencyMs = options.simulatedLatencyMs ?? 0;
   }
 
   /** Builds the `UrlFetchApp` global. */
@@ -230,6 +238,7 @@ export class FakeUrlFetch {
       maxRedirects: MAX_REDIRECTS,
     });
 
+    if (this.simulatedLatencyMs > 0) this.runtime.clock.advance(this.simulatedLatencyMs);
     results.forEach((result, index) => this.log((prepared[index] as PreparedRequest).wire, result, batch));
     const failed = results.find((result) => !result.ok);
     if (failed !== undefined && !failed.ok) throw this.connectionError(failed);
