@@ -1,6 +1,6 @@
 /**
- * One refresh, from RunPod's snapshot to every tab. The caller holds the script lock; this module
- * reads each tab once and writes each tab once (more only when a person split its managed columns).
+ * One refresh, from RunPod's snapshot to every tab. The caller holds the script lock. Each tab is
+ * read once and written once, or once per run of columns when a person split its managed columns.
  */
 import { summarizeByMonth, summarizeByUser } from '../core/rollups';
 import { endAbandonedSessions, mergeSessions, type SessionRow } from '../core/session-rows';
@@ -70,8 +70,8 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   const pricesTable = readTable(spreadsheet, tabs.PRICES);
   const invalidTable = readTable(spreadsheet, tabs.INVALID_ROWS);
 
-  // Without RunPod's snapshot, the pods whose panels answered last time are still read, so a
-  // RunPod outage delays no usage; prices, Live Pods and Account wait for RunPod.
+  // Without RunPod's snapshot, the pods whose panels responded last time are still read, so a
+  // RunPod outage delays no usage. Prices, Live Pods and Account wait for RunPod.
   const pods = snapshot ? snapshot.pods : readKnownPanelPods(livePodsTable, context.panel.port);
   if (!snapshot) log(`Reading the ${pods.length} pods known from the last snapshot.`);
 
@@ -133,7 +133,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
 
 /**
  * Decides which running rows will never close by themselves: RunPod no longer lists their pod as
- * RUNNING, or the pod's event log was read and no longer holds the session.
+ * RUNNING, or the pod's event log was read and no longer contains the session.
  */
 function abandonedTest(pods: readonly PodSnapshot[], readings: ReadonlyMap<string, PodReading>, sessions: readonly Session[]): (row: SessionRow) => boolean {
   const running = new Set(pods.filter((pod) => pod.desiredStatus === 'RUNNING').map((pod) => pod.id));

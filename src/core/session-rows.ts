@@ -104,7 +104,7 @@ export function mergeSessions(existing: readonly (SessionRow | null)[], sessions
 
 /**
  * Ends running rows that can no longer close by themselves: their pod stopped or disappeared, or
- * the pod answered with a log that no longer holds the session. Each ends at its last sync, the
+ * the pod returned a log that no longer contains the session. Each ends at its last sync, the
  * last refresh that saw it running, with its cost up to then, marked estimated.
  */
 export function endAbandonedSessions(result: MergeResult, isAbandoned: (row: SessionRow) => boolean): number {

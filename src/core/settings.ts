@@ -5,7 +5,7 @@ export const DEFAULT_PANEL_PORT = 7777;
 /** The exporter's event log first, then the panel's own statistics, which every pod already serves. */
 export const DEFAULT_PANEL_PATHS = ['/usage-log', '/api/user_stats'];
 
-/** What the dialog sends. Secrets are blank when the person leaves them unchanged. */
+/** The values the dialog sends. Secrets are blank when the person leaves them unchanged. */
 export interface SettingsForm {
   apiKey?: string;
   podToken?: string;
@@ -25,7 +25,7 @@ export interface ValidSettings {
 
 export type SettingsCheck = { ok: true; settings: ValidSettings } | { ok: false; errors: string[] };
 
-/** Checks the dialog's values and says, for each bad one, what to type instead. */
+/** Checks the dialog's values and returns, for each invalid one, what to type instead. */
 export function checkSettingsForm(form: SettingsForm): SettingsCheck {
   const errors: string[] = [];
 

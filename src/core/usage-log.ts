@@ -41,7 +41,7 @@ export function parseUsageLog(podId: string, body: unknown): ParsedEvents | { er
 
 export interface PairOptions {
   /**
-   * The pod's cursor when the log was requested with `since`: stops at the head of the answer up
+   * The pod's cursor when the log was requested with `since`. Stops at the head of the response up
    * to this instant closed sessions that an earlier refresh already stored, so they are skipped.
    */
   syncedUntilMs?: number;
@@ -153,7 +153,7 @@ function closedSession(podId: string, start: UsageEvent, stop: UsageEvent): Sess
 const MS_PER_HOUR = 3_600_000;
 
 /**
- * The longest session accepted: 31 days. A longer one almost surely lost a stop (or a clock
+ * The maximum session length: 31 days. A longer one almost surely lost a stop (or a clock
  * jumped), and pricing it would put weeks of a pod's cost on one person.
  */
 export const MAX_SESSION_MS = 31 * 24 * MS_PER_HOUR;

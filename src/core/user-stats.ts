@@ -1,4 +1,4 @@
-/** Reading the control panel's `/api/user_stats` answer: finished sessions grouped by user. */
+/** Reads the control panel's `/api/user_stats` response: finished sessions grouped by user. */
 import * as v from 'valibot';
 
 import { describeRecord } from './json-body';

@@ -1,4 +1,4 @@
-/** Turning a pod's answers into sessions, or into a sync result that says what went wrong. */
+/** Reads a pod's responses into sessions, or into a sync result that names what went wrong. */
 import { parseJsonBody } from '../core/json-body';
 import { nextCursor, pairEvents, parseUsageLog } from '../core/usage-log';
 import { parseUserStats } from '../core/user-stats';
@@ -13,10 +13,10 @@ export interface PodReading {
   result: SyncResult;
   sessions: Session[];
   invalid: InvalidRecord[];
-  /** Empty when every path answered well. */
+  /** Empty when every path returned a usable log. */
   error: string;
   bytes: number;
-  /** Where the next incremental read of the event log starts, in epoch ms. */
+  /** The start of the next incremental read of the event log, in epoch ms. */
   cursorMs: number | null;
   /** True when an event log was read, so a running session missing from it really is gone. */
   eventLogRead: boolean;
@@ -33,7 +33,7 @@ interface PathReading {
 /** When no path gives sessions, the pod's result is the most telling failure among its paths. */
 const FAILURE_PRIORITY: SyncResult[] = ['unauthorized', 'log busy', 'invalid log', 'unreachable', 'not found'];
 
-/** Reads every answer of one pod; the pod is ok when at least one path gave a usable log. */
+/** Reads every response of one pod. The pod is ok when at least one path returned a usable log. */
 export function readPodAnswers(podId: string, requests: readonly HttpRequest[], results: readonly HttpResult[], cursorMs: number | null = null): PodReading {
   const readings = results.map((result, index) => readPathAnswer(podId, pathOf((requests[index] as HttpRequest).url), result, cursorMs));
   const logReading = readings.find((reading) => reading.cursorMs !== undefined);
@@ -67,7 +67,7 @@ function readPathAnswer(podId: string, path: string, result: HttpResult, cursorM
   const { status, text } = result;
   const isHtml = (headerValue(result.headers, 'Content-Type') ?? '').includes('text/html') || text.trimStart().startsWith('<');
   if (status === 401 || status === 403) {
-    return failed('unauthorized', `${path}: the control panel refused the request (HTTP ${status}). Check the pod token in Usage > Settings… against the exporter's token.`);
+    return failed('unauthorized', `${path}: the control panel rejected the request (HTTP ${status}). Check the pod token in Usage > Settings… against the exporter's token.`);
   }
   if (status === 404 && !isHtml) {
     return failed('not found', `${path}: not found on the control panel (HTTP 404). Check the paths in Usage > Settings….`);

@@ -1,4 +1,4 @@
-/** Which pods the refresh asks for their usage log, and the proxy URLs it uses. */
+/** Plans the requests for each pod's usage log through RunPod's proxy. */
 import type { PodSnapshot } from '../core/types';
 import type { HttpRequest } from '../platform/http-port';
 
@@ -11,7 +11,7 @@ export interface PanelSettings {
   podToken: string | null;
 }
 
-/** Why a pod is not asked for its log. */
+/** The reason a pod's log is not requested. */
 export type SkipReason = 'not running' | 'not exposed';
 
 export interface PodPlan {
@@ -19,11 +19,11 @@ export interface PodPlan {
   /** One request per configured path; empty when the pod is skipped. */
   requests: HttpRequest[];
   skip: { reason: SkipReason; message: string } | null;
-  /** Where the last read of the pod's event log ended, in epoch ms, or null before the first read. */
+  /** The end of the last read of the pod's event log, in epoch ms, or null before the first read. */
   cursorMs: number | null;
 }
 
-/** The exporter's event-log path, which accepts `?since=`; the panel's own paths do not. */
+/** Tells the exporter's event-log path, which accepts `?since=`, from the panel's own paths. */
 export function isEventLogPath(path: string): boolean {
   return /usage-log$/.test(path);
 }

@@ -1,4 +1,4 @@
-/** Asking RunPod for the account and its pods, and turning every kind of answer into data or a clear error. */
+/** Requests the account and its pods from RunPod, and turns every kind of response into data or a clear error. */
 import * as v from 'valibot';
 
 import { describeIssues } from '../core/log-schemas';
@@ -12,7 +12,7 @@ export interface RunPodSnapshot {
   pods: PodSnapshot[];
 }
 
-/** What a person should do about a failure: fix the key, or wait and let the next refresh retry. */
+/** The action a person should take after a failure: fix the key, or wait for the next refresh. */
 export type RunPodFailureAction = 'fix key' | 'wait' | 'report bug';
 
 export interface RunPodFailure {
@@ -32,7 +32,7 @@ export function snapshotRequest(apiKey: string): HttpRequest {
   };
 }
 
-/** Interprets RunPod's answer to the snapshot request. */
+/** Interprets RunPod's response to the snapshot request. */
 export function readSnapshotAnswer(result: HttpResult): RunPodAnswer {
   if (!result.ok) {
     return fail('wait', `Could not reach RunPod's API (${result.error}). The next refresh tries again.`);
@@ -62,7 +62,7 @@ export function readSnapshotAnswer(result: HttpResult): RunPodAnswer {
 
   const parsed = v.safeParse(MyselfSchema, myself);
   if (!parsed.success) {
-    return fail('report bug', `RunPod's answer has an unexpected shape at myself.${describeIssues(parsed.issues)}. RunPod may have changed its API; report this with the execution log.`);
+    return fail('report bug', `RunPod's response has an unexpected shape at myself.${describeIssues(parsed.issues)}. RunPod may have changed its API; report this with the execution log.`);
   }
 
   const account: AccountSnapshot = {
@@ -82,7 +82,7 @@ function failureForStatus(result: Extract<HttpResult, { ok: true }>): RunPodFail
     return { action: 'fix key', message: 'RunPod rejected the API key (HTTP 401). Create a read-only key in RunPod\'s console, then open Usage > Settings… and paste it.' };
   }
   if (status === 403) {
-    return { action: 'wait', message: 'RunPod refused the request (HTTP 403, often its firewall blocking a burst of requests). Wait for the next refresh; if this persists for hours, check that the key is enabled in RunPod\'s console.' };
+    return { action: 'wait', message: 'RunPod rejected the request (HTTP 403, often its firewall blocking a burst of requests). Wait for the next refresh; if this persists for hours, check that the key is enabled in RunPod\'s console.' };
   }
   if (status === 429) {
     const retryAfter = headerValue(result.headers, 'Retry-After');
@@ -95,20 +95,23 @@ function failureForStatus(result: Extract<HttpResult, { ok: true }>): RunPodFail
   if (status >= 500) {
     return { action: 'wait', message: `RunPod's API is failing (HTTP ${status}). The next refresh tries again.` };
   }
-  return { action: 'wait', message: `RunPod's API answered HTTP ${status} (${preview(result.text)}). The next refresh tries again.` };
+  return { action: 'wait', message: `RunPod's API returned HTTP ${status} (${preview(result.text)}). The next refresh tries again.` };
 }
 
 /** Reduces RunPod's pod object to what the sheet uses; a running pod's price of 0 means unknown. */
 export function toPodSnapshot(pod: RunPodPod): PodSnapshot {
   const adjusted = pod.adjustedCostPerHr ?? 0;
   const listed = pod.costPerHr ?? 0;
+  let costPerHr: number | null = null;
+  if (adjusted > 0) costPerHr = adjusted;
+  else if (listed > 0) costPerHr = listed;
   const gpu = pod.runtime?.gpus?.[0];
   return {
     id: pod.id,
     name: pod.name ?? pod.id,
     desiredStatus: pod.desiredStatus,
     runtimeUp: pod.desiredStatus === 'RUNNING' && !!pod.runtime,
-    costPerHr: adjusted > 0 ? adjusted : listed > 0 ? listed : null,
+    costPerHr,
     gpuType: pod.machine?.gpuDisplayName ?? null,
     gpuCount: pod.gpuCount ?? 0,
     httpPorts: parseHttpPorts(pod.ports),

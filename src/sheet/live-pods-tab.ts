@@ -7,7 +7,7 @@ import type { Table } from './table';
 /**
  * Returns the pods that were running with a reachable control panel at the last snapshot, so
  * their logs can still be read while RunPod's API is down. Prices are left unknown, because
- * only RunPod can say what it charges now.
+ * only RunPod reports what it charges now.
  */
 export function readKnownPanelPods(table: Table, panelPort: number): PodSnapshot[] {
   const pods: PodSnapshot[] = [];

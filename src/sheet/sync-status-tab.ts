@@ -17,7 +17,7 @@ export interface PodSyncStatus {
   invalidRecords: number;
   bytes: number;
   error: string;
-  /** Where the next read of the pod's event log starts; null reads the whole log. */
+  /** The start of the next read of the pod's event log, or null to read the whole log. */
   cursorMs: number | null;
 }
 

@@ -40,8 +40,8 @@ export function openTab(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, s
 }
 
 /**
- * Finds a keyed tab that a person renamed: another tab whose header row holds the key column and
- * every managed column. Writing a fresh tab instead would lose the rows of pods that are gone.
+ * Finds a keyed tab that a person renamed: another tab whose header row contains the key column
+ * and every managed column. Writing a fresh tab instead would lose the rows of pods that are gone.
  */
 function findRenamedTab(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, spec: TabSpec): GoogleAppsScript.Spreadsheet.Sheet | null {
   if (!spec.keyHeader) return null;
