@@ -87,4 +87,8 @@ export interface PodSnapshot {
   gpuUtilPercent: number | null;
   gpuMemoryPercent: number | null;
   location: string | null;
+  /** Size of the pod's volume disk in GB, kept and billed while the pod is stopped; absent when not read. */
+  volumeGb?: number | null;
+  /** Size of the container disk in GB, cleared and no longer billed when the pod stops; absent when not read. */
+  containerDiskGb?: number | null;
 }

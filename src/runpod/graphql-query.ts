@@ -15,6 +15,8 @@ export const SNAPSHOT_QUERY = `query UsageSheetSnapshot {
       costPerHr
       adjustedCostPerHr
       gpuCount
+      volumeInGb
+      containerDiskInGb
       ports
       machine { gpuDisplayName location }
       runtime {

@@ -17,6 +17,8 @@ const PodSchema = v.object({
   costPerHr: nullableNumber,
   adjustedCostPerHr: nullableNumber,
   gpuCount: nullableNumber,
+  volumeInGb: nullableNumber,
+  containerDiskInGb: nullableNumber,
   ports: nullableString,
   machine: v.nullish(v.object({ gpuDisplayName: nullableString, location: nullableString })),
   runtime: v.nullish(

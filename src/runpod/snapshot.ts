@@ -119,6 +119,8 @@ export function toPodSnapshot(pod: RunPodPod): PodSnapshot {
     gpuUtilPercent: gpu?.gpuUtilPercent ?? null,
     gpuMemoryPercent: gpu?.memoryUtilPercent ?? null,
     location: pod.machine?.location ?? null,
+    volumeGb: pod.volumeInGb ?? null,
+    containerDiskGb: pod.containerDiskInGb ?? null,
   };
 }
 
