@@ -405,6 +405,19 @@ class ReadUsageLogTests(unittest.TestCase):
         self.assertEqual(json.loads(body), entries[1:])
         self.assertEqual(headers["X-Log-First-Timestamp"], "1794000000.0")
 
+    def test_huge_integer_timestamp_counts_as_missing(self) -> None:
+        # json.loads reads the digits as a Python int, which float() cannot convert.
+        huge = {"user": "alice", "action": "start", "timestamp": 10 ** 400}
+        later = {"user": "alice", "action": "stop", "timestamp": 1794000100.0}
+        self.write(json.dumps([huge, later]).encode())
+
+        status, headers, body = read_usage_log(self.path, "1794000050")
+
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body), [huge, later])
+        self.assertEqual(headers["X-Log-Entries"], "2")
+        self.assertNotIn("X-Log-First-Timestamp", headers)
+
     def test_empty_array_has_no_first_timestamp(self) -> None:
         self.write(b"[]")
 

@@ -275,7 +275,8 @@ def _timestamp_seconds(entry: Any) -> Optional[float]:
         return None
     try:
         seconds = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
+        # float() raises OverflowError for an int too large for a float, such as 10**400.
         return None
     if not math.isfinite(seconds):
         return None
