@@ -525,3 +525,29 @@ describe('exporter errors', () => {
     expect(status.Error).toContain(reason);
   });
 });
+
+describe('invalid log entries', () => {
+  beforeEach(() => {
+    removeUserStats();
+  });
+
+  it('lists a huge timestamp once', async () => {
+    // Python reads these digits as an int that float() cannot convert, and JavaScript as Infinity.
+    const huge = `{"user": "zed", "action": "start", "timestamp": 1${'0'.repeat(400)}}`;
+    writeFileSync(exporter.usageLogPath, dumpsLikePython(HISTORY).replace(/^\[/, `[\n  ${huge},`));
+    const harness = await exporterHarness();
+    harness.refresh();
+    advanceClock(harness, 10 * SECONDS_PER_MINUTE);
+    harness.refresh();
+
+    expect(exporterRequests(harness).filter((request) => request.path.startsWith('/usage-log'))).toEqual([
+      { path: '/usage-log', status: 200 },
+      { path: `/usage-log?since=${Math.floor(BO_START)}`, status: 200 },
+    ]);
+    expect(syncStatus(harness)).toMatchObject({ Result: 'ok', Error: '', 'Invalid Records': 1 });
+    const invalid = harness.rows('Invalid Rows');
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]).toMatchObject({ 'Pod ID': POD_ID, Source: 'usage_log', Reason: 'timestamp: expected a finite number' });
+    expect(harness.rows('Sessions')).toHaveLength(4);
+  });
+});
