@@ -59,13 +59,22 @@ export function readPodAnswers(podId: string, requests: readonly HttpRequest[], 
   return { result: worst, sessions: [], invalid: [], error, bytes, cursorMs, eventLogRead: false };
 }
 
+/**
+ * The largest response read as a log: 10 MiB, the exporter's default file limit. The panel keeps
+ * its newest 1000 events, about 175 KB, so a larger response is not a usage log.
+ */
+export const MAX_LOG_BYTES = 10 * 1024 * 1024;
+
 function readPathAnswer(podId: string, path: string, result: HttpResult, cursorMs: number | null): PathReading {
   if (!result.ok) {
-    return failed('unreachable', `${path}: could not connect (${result.error}).`);
+    return transportFailure(path, result.error);
   }
 
   const { status, text } = result;
   const isHtml = (headerValue(result.headers, 'Content-Type') ?? '').includes('text/html') || text.trimStart().startsWith('<');
+  if ((status === 401 || status === 403) && isHtml) {
+    return failed('unauthorized', `${path}: a sign-in page or RunPod's firewall responded with HTTP ${status} instead of the control panel (${preview(text)}). Check that the port in Usage > Settings… serves the panel without a login.`);
+  }
   if (status === 401 || status === 403) {
     return failed('unauthorized', `${path}: the control panel rejected the request (HTTP ${status}). Check the pod token in Usage > Settings… against the exporter's token.`);
   }
@@ -75,11 +84,20 @@ function readPathAnswer(podId: string, path: string, result: HttpResult, cursorM
   if (status === 503 && !isHtml) {
     return failed('log busy', `${path}: the panel was rewriting its log (HTTP 503). The next refresh tries again.`);
   }
+  if (status !== 200 && !isHtml) {
+    return failed('invalid log', `${path}: the control panel responded with HTTP ${status} (${panelErrorText(text)}), so it could not serve the log file. The exporter's log on the pod has the cause.`);
+  }
   if (status !== 200) {
     return failed('unreachable', `${path}: RunPod's proxy answered HTTP ${status}${proxyHint(status)} (${preview(text)}).`);
   }
+  if (result.bytes > MAX_LOG_BYTES) {
+    return failed('invalid log', `${path}: the response is ${megabytes(result.bytes)} MB, more than the ${megabytes(MAX_LOG_BYTES)} MB any pod log reaches (the panel keeps 1000 events, about 175 KB), so it was not read. Check the paths in Usage > Settings….`);
+  }
 
   const parsed = parseJsonBody(text);
+  if (!parsed.ok && isSignInPage(text)) {
+    return failed('unauthorized', `${path}: the port returned a sign-in page instead of the control panel's JSON (${preview(text)}). Set the port in Usage > Settings… to the one the control panel or exporter listens on, without a login in front.`);
+  }
   if (!parsed.ok) {
     return failed('invalid log', `${path}: ${parsed.message}.`);
   }
@@ -101,6 +119,46 @@ function readPathAnswer(podId: string, path: string, result: HttpResult, cursorM
 }
 
 /**
+ * Describes a request that got no HTTP response. UrlFetchApp reports these only as exception text,
+ * so the kind is read from the message's start.
+ * NOTE: the patterns follow the test fake's messages. Apps Script's wording for timeouts and
+ * oversized responses is not confirmed, and an unknown wording falls back to "failed or dropped".
+ */
+function transportFailure(path: string, error: string): PathReading {
+  if (/too large/i.test(error)) {
+    return failed('invalid log', `${path}: the response was larger than the 50 MB UrlFetchApp accepts, far more than any pod log, so it was not read (${error}). Check the paths in Usage > Settings….`);
+  }
+  let problem = 'the connection failed or was dropped before an answer';
+  if (/^Timeout/i.test(error)) problem = 'no answer before UrlFetchApp gave up waiting, so the control panel or the pod hangs';
+  else if (/^Address unavailable/i.test(error)) problem = 'the connection was refused';
+  else if (/^DNS error/i.test(error)) problem = 'the proxy host name could not be resolved';
+  return failed('unreachable', `${path}: ${problem} (${error}).`);
+}
+
+/** Returns the `error` and `detail` fields of the exporter's JSON error body, or a preview of the text. */
+function panelErrorText(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; detail?: unknown };
+    if (body && typeof body.error === 'string') {
+      return typeof body.detail === 'string' ? `${body.error}: ${body.detail}` : body.error;
+    }
+  } catch {
+    // Not JSON: the preview below shows what came instead.
+  }
+  return preview(text);
+}
+
+/** True for an HTML page with a password field or a sign-in form, where a redirect to a login ends. */
+function isSignInPage(text: string): boolean {
+  if (!text.trimStart().replace(/^\uFEFF/, '').startsWith('<')) return false;
+  return /<input[^>]*type=["']?password/i.test(text) || (/<form[\s>]/i.test(text) && /\b(log ?in|sign ?in)\b/i.test(text));
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
+/**
  * Warns when the exporter's log now begins after the cursor: the panel keeps only its newest 1000
  * events, so events between the last sync and that first entry were dropped before this sync.
  */
@@ -113,6 +171,7 @@ function truncationWarning(path: string, headers: Record<string, string>, cursor
 function proxyHint(status: number): string {
   if (status === 502) return ': nothing is listening on the port, so the control panel is not running';
   if (status === 524) return ': the panel took longer than the proxy\'s 100-second limit';
+  if (status === 404) return ': the proxy knows no pod with this id, so the pod was terminated or moved';
   return '';
 }
 

@@ -1,4 +1,4 @@
-import { readPodAnswers } from '../../src/pods/panel-answers';
+import { MAX_LOG_BYTES, readPodAnswers } from '../../src/pods/panel-answers';
 import type { HttpRequest, HttpResult } from '../../src/platform/http-port';
 import { readFixture } from '../data/fixtures';
 
@@ -39,13 +39,34 @@ describe('readPodAnswers', () => {
     ['a busy log', answer(503, '{"error":"log busy"}'), 'log busy', 'rewriting'],
     ['an empty body', answer(200, ''), 'invalid log', 'empty'],
     ['a body cut off', answer(200, '[{"user": "ana", "act'), 'invalid log', 'cut off'],
-    ['a login page', answer(200, '<!DOCTYPE html><form>Sign in</form>', 'text/html'), 'invalid log', 'HTML page'],
-    ['a connection error', { ok: false, error: 'Address unavailable: x' } as HttpResult, 'unreachable', 'could not connect'],
+    ['a login page', answer(200, '<!DOCTYPE html><form>Sign in</form>', 'text/html'), 'unauthorized', 'sign-in page'],
+    ['an HTML page that is no login', answer(200, '<!DOCTYPE html><p>Welcome to ComfyUI</p>', 'text/html'), 'invalid log', 'HTML page'],
+    ['a refused connection', { ok: false, error: 'Address unavailable: x' } as HttpResult, 'unreachable', 'the connection was refused'],
+    ['a dropped connection', { ok: false, error: 'Unexpected error: x' } as HttpResult, 'unreachable', 'dropped before an answer'],
+    ['a hanging pod', { ok: false, error: 'Timeout: x' } as HttpResult, 'unreachable', 'UrlFetchApp gave up waiting'],
+    ['an answer over UrlFetchApp\'s limit', { ok: false, error: 'Response too large' } as HttpResult, 'invalid log', 'larger than the 50 MB'],
+    ['a proxy 404 page', answer(404, '<html>404 Not Found</html>', 'text/html'), 'unreachable', 'terminated or moved'],
+    ['a firewall 403 page', answer(403, '<html>Access denied</html>', 'text/html'), 'unauthorized', 'sign-in page or RunPod\'s firewall'],
+    ['an exporter error', answer(500, '{"error":"usage log too large","size_bytes":20000000,"max_bytes":10485760}'), 'invalid log', 'HTTP 500 (usage log too large)'],
+    ['a sign-in page after a redirect', answer(200, '<html><form action="/login"><input type="password" name="p"></form></html>', 'text/html'), 'unauthorized', 'sign-in page'],
   ])('reports %s', (_name, result, expected, messagePart) => {
     const reading = readPodAnswers(POD, requests, [result, NOT_FOUND]);
     expect(reading.result).toBe(expected);
     expect(reading.sessions).toEqual([]);
     expect(reading.error).toContain(messagePart);
+  });
+
+  it('rejects a response larger than any log', () => {
+    const huge: HttpResult = { ok: true, status: 200, headers: { 'Content-Type': 'application/json' }, text: '[]', bytes: MAX_LOG_BYTES + 1 };
+    const reading = readPodAnswers(POD, requests, [huge, NOT_FOUND]);
+    expect(reading.result).toBe('invalid log');
+    expect(reading.error).toContain('more than the 10.0 MB any pod log reaches');
+  });
+
+  it('quotes the exporter error detail', () => {
+    const busy = answer(500, '{"error":"usage log could not be read","detail":"Permission denied","path":"/workspace/user_data/usage_log.json"}');
+    const reading = readPodAnswers(POD, requests, [busy, NOT_FOUND]);
+    expect(reading.error).toContain('usage log could not be read: Permission denied');
   });
 
   it('reports not found when no path exists', () => {
