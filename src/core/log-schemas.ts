@@ -18,7 +18,22 @@ export const InstantSchema = v.pipe(
 
 const optionalNumber = v.optional(v.nullable(looseNumber), null);
 
-const userName = v.pipe(v.string('expected a user name'), v.trim(), v.nonEmpty('expected a user name'));
+/**
+ * U+FFFD is what a UTF-8 decoder, UrlFetchApp's included, puts in place of invalid bytes. A name
+ * with it is damaged, and keying sessions on it would file them under a user who does not exist.
+ */
+export const DAMAGED_TEXT_REASON = 'contains U+FFFD in place of bytes that are not valid UTF-8, so the record is damaged';
+
+export function isDamagedText(text: string): boolean {
+  return text.includes('\uFFFD');
+}
+
+const userName = v.pipe(
+  v.string('expected a user name'),
+  v.trim(),
+  v.nonEmpty('expected a user name'),
+  v.check((name) => !isDamagedText(name), `the user name ${DAMAGED_TEXT_REASON}`),
+);
 
 /** One entry of `usage_log.json`. Unknown extra fields are ignored. */
 export const UsageEventSchema = v.object({

@@ -62,9 +62,9 @@ export interface PairedSessions {
  */
 export function pairEvents(podId: string, events: readonly UsageEvent[], options: PairOptions = {}): PairedSessions {
   const sessions: Session[] = [];
-  const invalid: InvalidRecord[] = [];
   const syncedUntilMs = options.syncedUntilMs ?? -Infinity;
-  const sorted = dropDuplicateEvents(events).sort((a, b) => a.atMs - b.atMs || a.index - b.index);
+  const { kept, invalid } = setAsideBackwardPairs(podId, dropDuplicateEvents(events));
+  const sorted = kept.sort((a, b) => a.atMs - b.atMs || a.index - b.index);
   const ordered = sorted.slice(countSyncedLeadingStops(sorted, syncedUntilMs));
 
   let pending: UsageEvent | null = null;
@@ -112,6 +112,32 @@ export function pairEvents(podId: string, events: readonly UsageEvent[], options
     });
   }
   return { sessions, invalid };
+}
+
+/**
+ * Sets aside each stop that the log wrote right after its user's start but with an earlier
+ * timestamp, together with that start. The pod's clock went back between the two, so the pair
+ * has a negative duration. Sorted by time, the stop would come first and leave the start open
+ * as a session that never ends.
+ */
+function setAsideBackwardPairs(podId: string, events: readonly UsageEvent[]): { kept: UsageEvent[]; invalid: InvalidRecord[] } {
+  const invalid: InvalidRecord[] = [];
+  const backward = new Set<UsageEvent>();
+  const previousByUser = new Map<string, UsageEvent>();
+  const inLogOrder = events.slice().sort((a, b) => a.index - b.index);
+  for (const event of inLogOrder) {
+    const user = userKey(event.user);
+    const previous = previousByUser.get(user);
+    previousByUser.set(user, event);
+    if (event.action !== 'stop' || previous?.action !== 'start' || event.atMs >= previous.atMs) continue;
+
+    const minutes = Math.round((previous.atMs - event.atMs) / 60_000);
+    const reason = `negative duration: the stop at ${new Date(event.atMs).toISOString()} is ${minutes} minutes before its start at ${new Date(previous.atMs).toISOString()}, so the pod's clock probably jumped back`;
+    invalid.push(invalidEvent(podId, previous, reason), invalidEvent(podId, event, reason));
+    backward.add(previous);
+    backward.add(event);
+  }
+  return { kept: events.filter((event) => !backward.has(event)), invalid };
 }
 
 function countSyncedLeadingStops(ordered: readonly UsageEvent[], syncedUntilMs: number): number {

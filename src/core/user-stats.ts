@@ -2,7 +2,7 @@
 import * as v from 'valibot';
 
 import { describeRecord } from './json-body';
-import { describeIssues, UserStatsEntrySchema, UserStatsSessionSchema } from './log-schemas';
+import { DAMAGED_TEXT_REASON, describeIssues, isDamagedText, UserStatsEntrySchema, UserStatsSessionSchema } from './log-schemas';
 import { sessionKey } from './session-key';
 import type { InvalidRecord, Session } from './types';
 import { describeKind, MAX_SESSION_MS, tooLongReason } from './usage-log';
@@ -28,10 +28,14 @@ export function parseUserStats(podId: string, body: unknown): ParsedUserStats | 
       continue;
     }
     const user = rawUser.trim();
+    const nameProblem = userNameProblem(user);
+    if (nameProblem !== null) {
+      invalid.push(invalidStat(podId, `user "${rawUser}"`, nameProblem, entry));
+      continue;
+    }
     const parsedEntry = v.safeParse(UserStatsEntrySchema, entry);
-    if (user === '' || !parsedEntry.success) {
-      const reason = user === '' ? 'empty user name' : describeIssues(parsedEntry.issues ?? []);
-      invalid.push(invalidStat(podId, `user "${rawUser}"`, reason, entry));
+    if (!parsedEntry.success) {
+      invalid.push(invalidStat(podId, `user "${rawUser}"`, describeIssues(parsedEntry.issues), entry));
       continue;
     }
 
@@ -64,6 +68,12 @@ export function parseUserStats(podId: string, body: unknown): ParsedUserStats | 
     });
   }
   return { sessions, invalid };
+}
+
+function userNameProblem(user: string): string | null {
+  if (user === '') return 'empty user name';
+  if (isDamagedText(user)) return `the user name ${DAMAGED_TEXT_REASON}`;
+  return null;
 }
 
 function invalidStat(podId: string, position: string, reason: string, record: unknown): InvalidRecord {

@@ -46,6 +46,7 @@ describe('parseUsageLog', () => {
     ['unknown action', { ...start('ana', T0), action: 'pause' }, 'action'],
     ['empty user', start('   ', T0), 'user'],
     ['entry that is not an object', 42, 'Expected Object'],
+    ['user name with invalid UTF-8', start('an\uFFFDa', T0), 'not valid UTF-8'],
   ])('sets aside %s', (_name, entry, reasonPart) => {
     const parsed = parseUsageLog(POD, [entry]);
     if ('error' in parsed) throw new Error(parsed.error);
@@ -134,6 +135,20 @@ describe('pairEvents', () => {
     const { sessions, invalid } = pairEvents(POD, events([start('ana', T0), stop('ana', T0 + 40 * 86400, 960)]));
     expect(sessions).toEqual([]);
     expect(invalid[0]?.reason).toContain('longer than the 31-day maximum');
+  });
+
+  it('sets aside a stop written after its start with an earlier time', () => {
+    const { sessions, invalid } = pairEvents(POD, events([start('bo', T0 - 7200), stop('bo', T0 - 3600, 1), start('ana', T0), stop('ana', T0 - 600, -0.167)]));
+    expect(sessions).toEqual([expect.objectContaining({ user: 'bo', endMs: Math.round((T0 - 3600) * 1000) })]);
+    expect(invalid.map((record) => record.position)).toEqual(['entry 2', 'entry 3']);
+    expect(invalid[0]?.reason).toContain('negative duration: the stop at');
+    expect(invalid[0]?.reason).toContain('10 minutes before its start');
+  });
+
+  it('keeps a stop logged before its start when the times agree', () => {
+    const { sessions, invalid } = pairEvents(POD, events([start('bo', T0 - 7200), stop('ana', T0 + 3600, 1), start('ana', T0), stop('bo', T0 - 3600, 1)]));
+    expect(invalid).toEqual([]);
+    expect(sessions.map((session) => session.user)).toEqual(['bo', 'ana']);
   });
 
   it('sets aside a leading stop without a duration', () => {

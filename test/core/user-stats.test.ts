@@ -25,6 +25,8 @@ describe('parseUserStats', () => {
     ['a user without sessions', { ana: { total_hours: 1 } }, 'sessions'],
     ['a session without end_time', { ana: { sessions: [{ start_time: 1795209144 }] } }, 'end_time'],
     ['a session that ends before it starts', { ana: { sessions: [{ start_time: 1795209144, end_time: 1795200000 }] } }, 'end_time is before start_time'],
+    ['a user name with invalid UTF-8', { 'an\uFFFDa': { sessions: [{ start_time: 1795209144, end_time: 1795213302 }] } }, 'not valid UTF-8'],
+    ['an empty user name', { ' ': { sessions: [] } }, 'empty user name'],
   ])('sets aside %s', (_name, body, reasonPart) => {
     const parsed = parseUserStats(POD, body);
     if ('error' in parsed) throw new Error(parsed.error);
