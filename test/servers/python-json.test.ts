@@ -51,6 +51,17 @@ describe('dumpsLikePython', () => {
     expect(dumpsLikePython({ timestamp: value })).toBe(`{\n  "timestamp": ${expected}\n}`);
   });
 
+  // Expected strings are Python 3's json.dumps(value, separators=(",", ":")) output.
+  it.each([
+    ['empty array', [], '[]'],
+    ['empty object', {}, '{}'],
+    ['events', [{ user: 'Zoë', timestamp: 1794000000, cost: 0.5 }, { user: 'bo', timestamp: 1e-5 }], '[{"user":"Zo\\u00eb","timestamp":1794000000.0,"cost":0.5},{"user":"bo","timestamp":1e-05}]'],
+    ['nested', { a: [1, [2, {}]], b: null, c: true }, '{"a":[1,[2,{}]],"b":null,"c":true}'],
+    ['undefined member skipped', { a: 1, b: undefined }, '{"a":1}'],
+  ])('compact %s', (_case, value, expected) => {
+    expect(dumpsLikePython(value, { compact: true, indent: 4 })).toBe(expected);
+  });
+
   it('custom indent and float keys', () => {
     expect(dumpsLikePython({ a: [1] }, { indent: 4, floatKeys: new Set(['a']) })).toBe('{\n    "a": [\n        1\n    ]\n}');
   });

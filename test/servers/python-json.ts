@@ -17,6 +17,11 @@ export const PANEL_FLOAT_KEYS: ReadonlySet<string> = new Set([
 export interface DumpOptions {
   /** Spaces per nesting level; Python's `indent`. Defaults to 2. */
   indent?: number;
+  /**
+   * Writes everything on one line with Python's `separators=(",", ":")` and no `indent`, as the
+   * pod exporter encodes its responses. `indent` is ignored then.
+   */
+  compact?: boolean;
   /** Keys whose integral values are written as floats (`4.0`). Defaults to PANEL_FLOAT_KEYS. */
   floatKeys?: ReadonlySet<string>;
 }
@@ -31,12 +36,13 @@ export interface DumpOptions {
  * JavaScript numbers do not remember whether Python had a float.
  */
 export function dumpsLikePython(value: unknown, options: DumpOptions = {}): string {
-  const indent = options.indent ?? 2;
+  const indent = options.compact === true ? null : (options.indent ?? 2);
   const floatKeys = options.floatKeys ?? PANEL_FLOAT_KEYS;
   return dumpValue(value, indent, 0, floatKeys, false);
 }
 
-function dumpValue(value: unknown, indent: number, depth: number, floatKeys: ReadonlySet<string>, isFloatKey: boolean): string {
+/** `indent` null writes the compact form. */
+function dumpValue(value: unknown, indent: number | null, depth: number, floatKeys: ReadonlySet<string>, isFloatKey: boolean): string {
   if (value === null || value === undefined) {
     return 'null';
   }
@@ -50,6 +56,12 @@ function dumpValue(value: unknown, indent: number, depth: number, floatKeys: Rea
     return Number.isInteger(value) && !isFloatKey ? pythonIntRepr(value) : pythonFloatRepr(value);
   }
 
+  if (indent === null) {
+    if (typeof value === 'object') {
+      return dumpCompact(value, floatKeys);
+    }
+    throw new TypeError(`Cannot serialise a ${typeof value} as JSON`);
+  }
   const innerPad = ' '.repeat(indent * (depth + 1));
   const outerPad = ' '.repeat(indent * depth);
 
@@ -76,6 +88,17 @@ function dumpValue(value: unknown, indent: number, depth: number, floatKeys: Rea
   throw new TypeError(`Cannot serialise a ${typeof value} as JSON`);
 }
 
+/** Serialises an array or object as `json.dumps(value, separators=(",", ":"))` does. */
+function dumpCompact(value: object, floatKeys: ReadonlySet<string>): string {
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => dumpValue(item, null, 0, floatKeys, false)).join(',')}]`;
+  }
+  const members = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .map(([key, item]) => `${escapeNonAscii(JSON.stringify(key))}:${dumpValue(item, null, 0, floatKeys, floatKeys.has(key))}`);
+  return `{${members.join(',')}}`;
+}
+
 function pythonIntRepr(value: number): string {
   // JavaScript switches to exponent notation at 1e21; Python prints every digit of an int.
   return Math.abs(value) < 1e21 ? String(value) : BigInt(value).toString();
@@ -86,7 +109,7 @@ function pythonIntRepr(value: number): string {
  * in fixed notation for exponents from -5 to 15 and in scientific notation with an at least
  * two-digit exponent otherwise. Non-finite values come out as json.dumps writes them.
  */
-function pythonFloatRepr(value: number): string {
+export function pythonFloatRepr(value: number): string {
   if (Number.isNaN(value)) {
     return 'NaN';
   }
