@@ -40,7 +40,7 @@ describe('proxy routing', () => {
     const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log');
 
     expect(response.status).toBe(200);
-    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(response.body).toBe(A1_USAGE_LOG);
   });
 
@@ -170,14 +170,21 @@ describe('usage log since', () => {
     expect(response.status).toBe(200);
     expect(events).toEqual(allEvents.filter((event) => event.timestamp >= middle));
     expect(events[0]!.timestamp).toBe(middle);
-    expect(response.body).toBe(dumpsLikePython(events));
   });
 
-  it('since 0 returns file as written', async () => {
+  it('filtered log is compact JSON', async () => {
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', `/usage-log?since=${middle}`);
+    const events = JSON.parse(response.body) as UsageEvent[];
+
+    expect(response.body).toBe(dumpsLikePython(events, { compact: true }));
+    expect(response.body).not.toContain('\n');
+    expect(response.body).toContain('"timestamp":1796');
+  });
+
+  it('since 0 returns every entry', async () => {
     const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log?since=0');
 
-    // The fixture is the panel's json.dumps output plus a final newline, which the panel does not write.
-    expect(response.body).toBe(A1_USAGE_LOG.replace(/\n$/, ''));
+    expect(JSON.parse(response.body)).toEqual(allEvents);
   });
 
   it.each([
@@ -191,23 +198,164 @@ describe('usage log since', () => {
     expect(JSON.parse(response.body)).toHaveLength(count);
   });
 
-  it.each([['abc'], [''], ['12abc'], ['Infinity'], ['NaN']])('since %p returns 400', async (since) => {
+  it.each([['abc'], [''], ['12abc'], ['Infinity'], ['NaN'], ['0x10'], ['1e400']])('since %p returns 400', async (since) => {
     const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', `/usage-log?since=${since}`);
 
     expect(response.status).toBe(400);
-    expect(response.headers['content-type']).toBe('application/json');
-    expect(JSON.parse(response.body).error).toMatch(/^Invalid since/);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.body).toBe(
+      '{"error":"invalid query parameter","parameter":"since","detail":"since must be a finite number of seconds since the Unix epoch, such as 1794357355.34"}',
+    );
   });
+
+  it('since twice returns 400', async () => {
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log?since=1&since=2');
+
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({ error: 'invalid query parameter', parameter: 'since', detail: 'since must appear at most once' });
+  });
+
+  it.each([['1_794_000_000'], [' 1794000000 '], ['1.794e9'], ['+1794000000.']])('since %p is read as Python does', async (since) => {
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', `/usage-log?since=${encodeURIComponent(since)}`);
+
+    expect(response.status).toBe(200);
+  });
+
+  it('keeps entries without a usable timestamp', async () => {
+    const entries = [
+      { user: 'ana', action: 'start', timestamp: 1794000000.5 },
+      { user: 'ana', action: 'stop' },
+      { user: 'bo', action: 'start', timestamp: 'not a time' },
+      { user: 'bo', action: 'stop', timestamp: true },
+      { user: 'bo', action: 'stop', timestamp: 1794000100 },
+    ];
+    await server.setPanelFile('a1b2c3d4e5', { kind: 'usage_log', body: JSON.stringify(entries) });
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log?since=1794000050');
+
+    expect(JSON.parse(response.body)).toEqual(entries.slice(1));
+  });
+
+  it('reads milliseconds and numeric strings', async () => {
+    const entries = [
+      { user: 'chen', action: 'start', timestamp: 1794000000000 },
+      { user: 'chen', action: 'stop', timestamp: '1794000100.25' },
+      { user: 'dana', action: 'start', timestamp: 1794000200123 },
+    ];
+    await server.setPanelFile('a1b2c3d4e5', { kind: 'usage_log', body: JSON.stringify(entries) });
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log?since=1794000100.25');
+
+    expect(JSON.parse(response.body)).toEqual(entries.slice(1));
+    expect(response.headers['x-log-first-timestamp']).toBe('1794000000.0');
+  });
+});
+
+describe('usage log headers', () => {
+  const allEvents = JSON.parse(A1_USAGE_LOG) as UsageEvent[];
+
+  it.each([
+    ['without since', '/usage-log'],
+    ['with since', '/usage-log?since=4000000000'],
+  ])('count whole file %s', async (_case, requestPath) => {
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', requestPath);
+
+    expect(response.headers['x-log-entries']).toBe(String(allEvents.length));
+    expect(response.headers['x-log-first-timestamp']).toBe(String(allEvents[0]!.timestamp));
+  });
+
+  it('integral first timestamp as Python float', async () => {
+    await server.setPanelFile('a1b2c3d4e5', { kind: 'usage_log', body: '[{"user": "ana", "action": "start", "timestamp": 1794000000}]' });
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log');
+
+    expect(response.headers['x-log-first-timestamp']).toBe('1794000000.0');
+  });
+
+  it.each([
+    ['empty log', '[]', '0'],
+    ['first entry without timestamp', '[{"user": "ana", "action": "start"}, {"user": "ana", "action": "stop", "timestamp": 1794000000.5}]', '2'],
+  ])('%s has no first timestamp', async (_case, body, count) => {
+    await server.setPanelFile('a1b2c3d4e5', { kind: 'usage_log', body });
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log');
+
+    expect(response.status).toBe(200);
+    expect(response.headers['x-log-entries']).toBe(count);
+    expect(response.headers['x-log-first-timestamp']).toBeUndefined();
+  });
+
+  it('no-store on every response', async () => {
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log');
+
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+});
+
+describe('unreadable usage log', () => {
+  const busy = {
+    error: 'log busy',
+    detail: 'the file was empty, changing or not valid JSON on 5 reads 50 ms apart; the control panel may be rewriting it',
+    path: '/workspace/user_data/usage_log.json',
+  };
+
+  async function useExporterErrors(): Promise<void> {
+    const scenario = builtinScenario();
+    scenario.pods[0]!.panel!.exporterErrors = true;
+    await server.setScenario(scenario);
+  }
 
   it.each([
     ['empty file', ''],
     ['cut off mid-write', A1_USAGE_LOG.slice(0, 500)],
-  ])('%s served raw', async (_case, body) => {
+    ['not an array', '{"user": "ana"}'],
+  ])('%s served raw by default', async (_case, body) => {
     await server.setPanelFile('a1b2c3d4e5', { kind: 'usage_log', body });
     const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log?since=0');
 
     expect(response.status).toBe(200);
     expect(response.body).toBe(body);
+    expect(response.headers['x-log-entries']).toBeUndefined();
+  });
+
+  it.each([
+    ['empty file', ''],
+    ['blank file', ' \n'],
+    ['cut off mid-write', A1_USAGE_LOG.slice(0, 500)],
+  ])('%s returns 503 with exporter errors', async (_case, body) => {
+    await useExporterErrors();
+    await server.setPanelFile('a1b2c3d4e5', { kind: 'usage_log', body });
+
+    for (const requestPath of ['/usage-log', '/usage-log?since=0']) {
+      const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', requestPath);
+
+      expect(response.status).toBe(503);
+      expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(response.headers['retry-after']).toBe('5');
+      expect(JSON.parse(response.body)).toEqual(busy);
+    }
+  });
+
+  it('non-array returns 500 with exporter errors', async () => {
+    await useExporterErrors();
+    await server.setPanelFile('a1b2c3d4e5', { kind: 'usage_log', body: '{"user": "ana"}' });
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log');
+
+    expect(response.status).toBe(500);
+    expect(response.body).toBe('{"error":"usage log is not a JSON array","path":"/workspace/user_data/usage_log.json"}');
+  });
+
+  it('invalid since checked before the file', async () => {
+    await useExporterErrors();
+    await server.setPanelFile('a1b2c3d4e5', { kind: 'usage_log', body: '' });
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log?since=abc');
+
+    expect(response.status).toBe(400);
+  });
+
+  it('whole file served with exporter errors', async () => {
+    await useExporterErrors();
+    const response = await get('a1b2c3d4e5-7777.proxy.runpod.net', '/usage-log');
+
+    expect(response.status).toBe(200);
+    expect(response.body).toBe(A1_USAGE_LOG);
   });
 });
 

@@ -1,6 +1,6 @@
-import { dumpsLikePython } from './python-json';
 import type { PanelFile, SimPod } from './scenario';
 import { htmlResponse, jsonResponse, type HandlerRequest, type HandlerResponse, type ServerState } from './state';
+import { serveUsageLog } from './usage-log-route';
 
 export const PROXY_DOMAIN = 'proxy.runpod.net';
 /** Port the control panel listens on when the scenario does not set `panel.port`. */
@@ -60,7 +60,10 @@ function unreachableReason(pod: SimPod, port: number): string | undefined {
   return undefined;
 }
 
-/** Serves the Flask control panel's `/usage-log` and `/api/user_stats`, behind an optional bearer token. */
+/**
+ * Serves the Flask control panel's `/api/user_stats` and the exporter's `/usage-log`, which the
+ * panel serves through pod/usage_responses.py, behind an optional bearer token.
+ */
 function handlePanelRequest(request: HandlerRequest, panel: NonNullable<SimPod['panel']>): HandlerResponse {
   if (panel.token !== undefined && !hasBearerToken(request.headers['authorization'], panel.token)) {
     return jsonResponse(401, { error: 'Unauthorized: send Authorization: Bearer <panel token>' }, { 'www-authenticate': 'Bearer' });
@@ -72,7 +75,7 @@ function handlePanelRequest(request: HandlerRequest, panel: NonNullable<SimPod['
   const url = new URL(request.url, `https://${request.host}`);
   if (url.pathname === '/usage-log') {
     const file = findFile(panel, 'usage_log');
-    return file === undefined ? notFound(url.pathname) : serveUsageLog(file, url.searchParams.get('since'));
+    return file === undefined ? notFound(url.pathname) : serveUsageLog(file.body, url.searchParams.getAll('since'), panel.exporterErrors === true);
   }
   if (url.pathname === '/api/user_stats') {
     const file = findFile(panel, 'user_stats');
@@ -88,38 +91,6 @@ function hasBearerToken(authorization: string | undefined, token: string): boole
 
 function findFile(panel: NonNullable<SimPod['panel']>, kind: PanelFile['kind']): PanelFile | undefined {
   return panel.files.find((file) => file.kind === kind);
-}
-
-/**
- * Serves the usage log as stored. With `since` (epoch seconds) it serves only the events whose
- * `timestamp >= since`, re-serialised with `indent=2`. A body that does not parse as a JSON
- * array is served unchanged, as the file is on disk.
- */
-function serveUsageLog(file: PanelFile, since: string | null): HandlerResponse {
-  if (since === null) {
-    return rawJson(file.body);
-  }
-
-  const sinceSeconds = Number(since);
-  if (since.trim() === '' || !Number.isFinite(sinceSeconds)) {
-    return jsonResponse(400, { error: `Invalid since "${since}": expected Unix epoch seconds, such as 1794322676.5` });
-  }
-
-  let events: unknown;
-  try {
-    events = JSON.parse(file.body);
-  } catch {
-    return rawJson(file.body);
-  }
-  if (!Array.isArray(events)) {
-    return rawJson(file.body);
-  }
-
-  const recent = events.filter((event: unknown) => {
-    const timestamp = (event as { timestamp?: unknown } | null)?.timestamp;
-    return typeof timestamp === 'number' && timestamp >= sinceSeconds;
-  });
-  return rawJson(dumpsLikePython(recent));
 }
 
 function rawJson(body: string): HandlerResponse {

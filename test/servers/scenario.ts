@@ -29,6 +29,12 @@ export interface SimPod {
     token?: string;
     /** Container port the panel listens on; 7777 when absent. */
     port?: number;
+    /**
+     * When true, `/usage-log` responds to a log it cannot serve as the exporter does: 503 "log busy"
+     * for an empty or cut-off file, 500 for JSON that is not an array. Otherwise it serves such a
+     * log unchanged with 200, so tests can feed the sheet broken bodies.
+     */
+    exporterErrors?: boolean;
   };
 }
 
