@@ -516,10 +516,8 @@ describe('exporter errors', () => {
     harness.refresh();
 
     expect(exporterRequests(harness)[0]).toEqual({ path: '/usage-log', status: 500 });
-    // NOTE: the sheet files the exporter's 500 under "unreachable" and blames RunPod's proxy,
-    // although the exporter responded. Only the body preview in the Error column names the cause.
     const status = syncStatus(harness);
-    expect(status.Result).not.toBe('ok');
+    expect(status.Result).toBe('invalid log');
     expect(status.Error).toContain('/usage-log: ');
     expect(status.Error).toContain('HTTP 500');
     expect(status.Error).toContain(reason);
