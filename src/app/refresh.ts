@@ -75,9 +75,12 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   const pods = snapshot ? snapshot.pods : readKnownPanelPods(livePodsTable, context.panel.port);
   if (!snapshot) log(`Reading the ${pods.length} pods known from the last snapshot.`);
 
+  // An empty Sessions tab (new, or deleted by a person) needs every log read whole again.
   const previousSync = readSyncStatus(syncTable);
   const cursors = new Map<string, number>();
-  previousSync.forEach((stored, podId) => stored.cursorMs !== null && cursors.set(podId, stored.cursorMs));
+  if (sessionsTable.rows.length > 0) {
+    previousSync.forEach((stored, podId) => stored.cursorMs !== null && cursors.set(podId, stored.cursorMs));
+  }
   const plans = planPanelRequests(pods, context.panel, cursors);
   const readings = fetchPodLogs(context, plans, previousSync);
 

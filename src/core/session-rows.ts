@@ -46,8 +46,11 @@ export interface MergeResult {
   updatedByPod: Map<string, number>;
 }
 
-/** Two closed sessions of one user ending within this window are the same session. */
-const SAME_END_TOLERANCE_MS = 2000;
+/**
+ * Two sessions of one user that start (or, for a rebuilt start, end) within this window are the
+ * same session: the panel's two files may round the same instant differently.
+ */
+const SAME_INSTANT_TOLERANCE_MS = 2000;
 
 /**
  * Merges sessions into existing rows. A closed row is history and is never rewritten, so a later
@@ -60,28 +63,42 @@ export function mergeSessions(existing: readonly (SessionRow | null)[], sessions
   const addedByPod = new Map<string, number>();
   const updatedByPod = new Map<string, number>();
 
+  // Indexes only the rows the incoming sessions can match, so a refresh of a few new sessions
+  // against a long history builds small maps: rows with an incoming key, and rows whose start (or,
+  // for sessions rebuilt from a lone stop, end) falls in the same tolerance bucket as an incoming one.
+  const preferred = preferredSessions(sessions);
+  const incomingKeys = new Set(preferred.map((session) => session.key));
+  const startBuckets = new Set<number>();
+  const endBuckets = new Set<number>();
+  for (const session of preferred) {
+    if (session.startReconstructed && session.endMs !== null) addNeighbours(endBuckets, session.endMs);
+    else addNeighbours(startBuckets, session.startMs);
+  }
+
   const positionByKey = new Map<string, number>();
-  const closedByUser = new Map<string, number[]>();
+  const byStart = new InstantIndex();
+  const byEnd = new InstantIndex();
   rows.forEach((row, position) => {
     if (!row) return;
-    positionByKey.set(row.key, position);
-    if (row.endMs !== null) {
-      const list = closedByUser.get(userKey(row.user)) ?? [];
-      list.push(position);
-      closedByUser.set(userKey(row.user), list);
-    }
+    if (incomingKeys.has(row.key)) positionByKey.set(row.key, position);
+    if (startBuckets.has(bucketOf(row.startMs))) byStart.add(row.user, row.startMs, position);
+    if (row.endMs !== null && endBuckets.has(bucketOf(row.endMs))) byEnd.add(row.user, row.endMs, position);
   });
 
-  for (const session of preferredSessions(sessions)) {
+  for (const session of preferred) {
     let position = positionByKey.get(session.key);
-    if (position === undefined && session.startReconstructed) {
-      position = findBySameEnd(rows, closedByUser.get(userKey(session.user)), session.endMs);
+    if (position === undefined) {
+      position = session.startReconstructed ? byEnd.find(session.user, session.endMs) : byStart.find(session.user, session.startMs);
     }
 
     if (position === undefined) {
-      rows.push(toRow(session, null, context));
-      changed.push(rows.length - 1);
-      positionByKey.set(session.key, rows.length - 1);
+      const row = toRow(session, null, context);
+      rows.push(row);
+      position = rows.length - 1;
+      changed.push(position);
+      positionByKey.set(session.key, position);
+      byStart.add(row.user, row.startMs, position);
+      if (row.endMs !== null) byEnd.add(row.user, row.endMs, position);
       increment(addedByPod, session.podId);
       continue;
     }
@@ -169,12 +186,39 @@ function rank(session: PricedSession): number {
   return (session.endMs !== null ? 4 : 0) + (session.source === 'usage_log' ? 2 : 0) + (session.startReconstructed ? 0 : 1);
 }
 
-function findBySameEnd(rows: readonly (SessionRow | null)[], positions: number[] | undefined, endMs: number | null): number | undefined {
-  if (endMs === null || !positions) return undefined;
-  return positions.find((position) => {
-    const row = rows[position];
-    return row !== null && row !== undefined && row.endMs !== null && Math.abs(row.endMs - endMs) <= SAME_END_TOLERANCE_MS;
-  });
+function bucketOf(atMs: number): number {
+  return Math.floor(atMs / SAME_INSTANT_TOLERANCE_MS);
+}
+
+function addNeighbours(buckets: Set<number>, atMs: number): void {
+  const center = bucketOf(atMs);
+  buckets.add(center - 1).add(center).add(center + 1);
+}
+
+/** Row positions by user and instant, in buckets of the tolerance, for near matches in O(1). */
+class InstantIndex {
+  private readonly buckets = new Map<string, { atMs: number; position: number }[]>();
+
+  add(user: string, atMs: number, position: number): void {
+    const key = this.bucketKey(user, bucketOf(atMs));
+    const bucket = this.buckets.get(key) ?? [];
+    bucket.push({ atMs, position });
+    this.buckets.set(key, bucket);
+  }
+
+  find(user: string, atMs: number | null): number | undefined {
+    if (atMs === null) return undefined;
+    const center = bucketOf(atMs);
+    for (const bucket of [center - 1, center, center + 1]) {
+      const match = this.buckets.get(this.bucketKey(user, bucket))?.find((entry) => Math.abs(entry.atMs - atMs) <= SAME_INSTANT_TOLERANCE_MS);
+      if (match) return match.position;
+    }
+    return undefined;
+  }
+
+  private bucketKey(user: string, bucket: number): string {
+    return `${userKey(user)}|${bucket}`;
+  }
 }
 
 function sameRow(a: SessionRow, b: SessionRow): boolean {

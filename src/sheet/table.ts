@@ -17,6 +17,11 @@ export interface TabSpec {
   columns: ColumnSpec[];
   /** The column that identifies a row. A tab with rows but without it is not written. */
   keyHeader?: string;
+  /**
+   * Columns whose loss would corrupt the rows (a person deleted one): a tab with rows that lacks
+   * one is not written. Other missing columns, such as ones added by a newer version, are added.
+   */
+  requiredHeaders?: string[];
   /** Columns added for people to type in; the sheet never writes below their header. */
   personColumns?: string[];
 }
@@ -72,14 +77,20 @@ export function readTable(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
     if (cell !== '' && !columnOf.has(cell)) columnOf.set(cell, column);
   });
 
-  if (spec.keyHeader && hasContent && !columnOf.has(spec.keyHeader) && rows.length > 0) {
+  const missing = spec.columns.map((column) => column.header).filter((name) => !columnOf.has(name));
+  if (!spec.keyHeader && rows.length > 0 && missing.length > 0) {
+    return resetDerivedTab(sheet, spec);
+  }
+  const lost = [spec.keyHeader, ...(spec.requiredHeaders ?? [])].filter((name): name is string => !!name && !columnOf.has(name));
+  if (rows.length > 0 && lost.length > 0) {
+    const names = lost.map((name) => `"${name}"`).join(', ');
+    const columns = lost.length === 1 ? `the ${names} column` : `the columns ${names}`;
     throw new SheetLayoutError(
-      `The "${spec.name}" tab has no "${spec.keyHeader}" column, so its rows cannot be matched and the refresh would write duplicates. ` +
-        `Restore the "${spec.keyHeader}" header in row 1 (undo the change or type it back), then refresh again.`,
+      `The "${spec.name}" tab lacks ${columns}, so its rows cannot be read or matched and the refresh would write wrong totals or duplicates. ` +
+        `Restore the header in row 1 (undo the change, or type the name back over the right column), then refresh again.`,
     );
   }
 
-  const missing = spec.columns.map((column) => column.header).filter((name) => !columnOf.has(name));
   if (missing.length > 0) {
     let next = hasContent ? Math.max(header.length, lastFilled(header) + 1) : 0;
     const placed = missing.map((name) => {
@@ -91,6 +102,18 @@ export function readTable(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   }
 
   return { spec, sheet, columnOf, rows, maxRows: null };
+}
+
+/**
+ * Rebuilds the header of a tab the refresh rewrites whole (a summary) after a person deleted or
+ * renamed one of its columns: its rows are recomputed anyway, so they are cleared with it.
+ */
+function resetDerivedTab(sheet: GoogleAppsScript.Spreadsheet.Sheet, spec: TabSpec): Table {
+  console.warn(`The "${spec.name}" tab lost a column header; rebuilding the tab.`);
+  sheet.clearContents();
+  const headers = spec.columns.map((column) => column.header);
+  sheet.getRange(1, 1, 1, headers.length).setValues([headers]);
+  return { spec, sheet, columnOf: new Map(headers.map((header, column) => [header, column])), rows: [], maxRows: null };
 }
 
 function createTab(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, spec: TabSpec): GoogleAppsScript.Spreadsheet.Sheet {
@@ -128,9 +151,13 @@ export type RowValues = Record<string, CellValue>;
  */
 export function writeRows(table: Table, updates: ReadonlyMap<number, RowValues>): number {
   if (updates.size === 0) return 0;
-  const positions = Array.from(updates.keys());
-  const first = Math.min(...positions);
-  const last = Math.max(...positions);
+  // A loop, not Math.min(...positions): spreading 100,000 arguments overflows the call stack.
+  let first = Infinity;
+  let last = -Infinity;
+  updates.forEach((_, position) => {
+    first = Math.min(first, position);
+    last = Math.max(last, position);
+  });
   ensureCapacity(table, last + 2);
 
   let cellsWritten = 0;

@@ -9,6 +9,7 @@ const PRICE = '$#,##0.000';
 export const SESSIONS: TabSpec = {
   name: 'Sessions',
   keyHeader: 'Session Key',
+  requiredHeaders: ['User', 'Pod ID', 'Started', 'Ended', 'Duration (hrs)', 'Total Cost ($)', 'Status', 'Price Basis'],
   columns: [
     { header: 'User' },
     { header: 'Pod ID' },
@@ -85,6 +86,7 @@ export const ACCOUNT: TabSpec = {
 export const SYNC_STATUS: TabSpec = {
   name: 'Sync Status',
   keyHeader: 'Pod ID',
+  requiredHeaders: ['Last Success', 'Log Cursor'],
   columns: [
     { header: 'Pod ID' },
     { header: 'Pod Name' },
@@ -104,6 +106,7 @@ export const SYNC_STATUS: TabSpec = {
 export const PRICES: TabSpec = {
   name: 'Prices',
   keyHeader: 'Pod ID',
+  requiredHeaders: ['Cost/hr ($)', 'First Seen', 'Last Seen'],
   columns: [
     { header: 'Pod ID' },
     { header: 'Cost/hr ($)', format: PRICE },
@@ -115,6 +118,7 @@ export const PRICES: TabSpec = {
 export const INVALID_ROWS: TabSpec = {
   name: 'Invalid Rows',
   keyHeader: 'Record',
+  requiredHeaders: ['Pod ID', 'Reason'],
   columns: [
     { header: 'Pod ID' },
     { header: 'Source' },

@@ -187,8 +187,43 @@ describe('changes people make to the sheet', () => {
     const before = harness.tab('Sessions');
     const report = harness.refresh();
     expect(report.status).toBe('failed');
-    expect(report.message).toContain('no "Session Key" column');
+    expect(report.message).toContain('lacks the columns "Session Key", "User"');
     expect(harness.tab('Sessions')).toEqual(before);
+  });
+
+  it.each([['Started'], ['User'], ['Status']])('stops when the %s column is deleted', async (header) => {
+    await ready(twoPods());
+    harness.refresh();
+    const sheet = harness.env.spreadsheet.sheet('Sessions');
+    harness.env.spreadsheet.uncounted(() => {
+      const headers = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0] as string[];
+      sheet.deleteColumn(headers.indexOf(header) + 1);
+    });
+    const before = harness.tab('Sessions');
+    const summary = harness.tab('Usage Summary');
+    const report = harness.refresh();
+    expect(report.status).toBe('failed');
+    expect(report.message).toContain(`lacks the "${header}" column`);
+    expect(harness.tab('Sessions')).toEqual(before);
+    expect(harness.tab('Usage Summary')).toEqual(summary);
+  });
+
+  it('rebuilds a summary tab whose header row was deleted', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    const summary = harness.tab('Usage Summary');
+    harness.env.spreadsheet.uncounted(() => harness.env.spreadsheet.sheet('Usage Summary').deleteRow(1));
+    harness.refresh();
+    expect(harness.tab('Usage Summary')).toEqual(summary);
+  });
+
+  it('reads the whole logs again after the Sessions tab is deleted', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    const before = sessionsWithoutSyncTimes();
+    harness.env.spreadsheet.uncounted(() => harness.env.spreadsheet.deleteSheet(harness.env.spreadsheet.sheet('Sessions')));
+    harness.refresh();
+    expect(sessionsWithoutSyncTimes()).toEqual(before);
   });
 
   it('completes the work after a run died midway', async () => {
