@@ -6,7 +6,7 @@
  *   npm start -- --pods DIR     one running pod per <podId>-usage_log.json or <podId>-api_user_stats.json
  *   RUNPOD_API_KEY=... npm start    the real RunPod API and pods, through the same code
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -17,13 +17,16 @@ import { scenarioFromPodsDir } from '../test/servers/builtin-scenario';
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { pods: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) {
-    console.log('Usage: npm start [-- --pods DIR] [-- --out FILE.xlsx]\nSet RUNPOD_API_KEY to use the real RunPod API instead of the simulators.');
+    console.log('Usage: npm start -- [--pods DIR] [--out FILE.xlsx]\n  --pods DIR   play one running pod per <podId>-usage_log.json or <podId>-api_user_stats.json in DIR\n  --out FILE   where to write the workbook (default out/usage.xlsx)\nSet RUNPOD_API_KEY to use the real RunPod API and pods instead of the simulators.');
     return;
   }
 
   const realApiKey = process.env.RUNPOD_API_KEY?.trim() || undefined;
   if (realApiKey && values.pods) {
     throw new Error('--pods plays simulated pods, and RUNPOD_API_KEY asks for the real ones: use one of them.');
+  }
+  if (values.pods && !existsSync(resolve(values.pods))) {
+    throw new Error(`The folder ${resolve(values.pods)} does not exist. Pass --pods a folder of <podId>-usage_log.json or <podId>-api_user_stats.json files.`);
   }
   const scenario = values.pods ? scenarioFromPodsDir(resolve(values.pods)) : undefined;
   const outFile = resolve(values.out ?? join(ROOT, 'out', 'usage.xlsx'));

@@ -30,12 +30,12 @@ export function checkSettingsForm(form: SettingsForm): SettingsCheck {
   const errors: string[] = [];
 
   const apiKey = cleanSecret(form.apiKey);
-  if (apiKey !== null && /\s/.test(apiKey)) {
-    errors.push('The RunPod API key contains spaces. Copy the key again from RunPod\'s console: it is one word.');
+  if (apiKey !== null && !HEADER_SAFE.test(apiKey)) {
+    errors.push('The RunPod API key contains spaces or characters that are not plain ASCII. Copy the key again from RunPod\'s console: it is one word of letters, digits and symbols.');
   }
   const podToken = form.clearPodToken ? '' : cleanSecret(form.podToken);
-  if (podToken && /\s/.test(podToken)) {
-    errors.push('The pod token contains spaces. Use the exact value of USAGE_EXPORT_TOKEN on the pods.');
+  if (podToken && !HEADER_SAFE.test(podToken)) {
+    errors.push('The pod token contains spaces or characters that are not plain ASCII. Use the exact value of USAGE_EXPORT_TOKEN on the pods.');
   }
 
   const portText = String(form.port ?? DEFAULT_PANEL_PORT).trim();
@@ -66,12 +66,23 @@ export function parsePaths(text: string): string[] {
     .map((path) => (path.startsWith('/') ? path : `/${path}`));
 }
 
-/** Trims a pasted secret and removes quotes around it; blank means "unchanged". */
+/** Printable ASCII without spaces: what an HTTP Authorization header can carry. */
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+/** Zero-width spaces and byte-order marks that copying from web pages and chat apps adds. */
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+
+/** Quote pairs a pasted key may arrive in, typographic ones included. */
+const QUOTE_PAIRS: [string, string][] = [['"', '"'], ["'", "'"], ['`', '`'], ['\u201c', '\u201d'], ['\u2018', '\u2019'], ['\u00ab', '\u00bb']];
+
+/** Trims a pasted secret and removes invisible characters and quotes around it; blank means "unchanged". */
 export function cleanSecret(value: string | undefined): string | null {
   if (value === undefined) return null;
-  let secret = value.trim();
-  while (secret.length >= 2 && /^(["'`]).*\1$/s.test(secret)) {
+  let secret = value.replace(INVISIBLE, '').trim();
+  let pair = QUOTE_PAIRS.find(([open, close]) => secret.length >= 2 && secret.startsWith(open) && secret.endsWith(close));
+  while (pair) {
     secret = secret.slice(1, -1).trim();
+    pair = QUOTE_PAIRS.find(([open, close]) => secret.length >= 2 && secret.startsWith(open) && secret.endsWith(close));
   }
   return secret === '' ? null : secret;
 }

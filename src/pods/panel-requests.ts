@@ -25,7 +25,7 @@ export interface PodPlan {
 
 /** Tells the exporter's event-log path, which accepts `?since=`, from the panel's own paths. */
 export function isEventLogPath(path: string): boolean {
-  return /usage-log$/.test(path);
+  return /usage-log\/?$/.test(path);
 }
 
 /**

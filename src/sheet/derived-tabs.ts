@@ -63,7 +63,8 @@ export function podStatus(pod: PodSnapshot): string {
 }
 
 export function accountRow(account: AccountSnapshot, refreshedMs: number): RowValues {
-  const runway = account.spendPerHr > 0 ? Math.round((account.balance / account.spendPerHr) * 100) / 100 : null;
+  // A balance at or below zero leaves no runway: pods stop when the balance reaches $0.
+  const runway = account.spendPerHr > 0 ? Math.max(0, Math.round((account.balance / account.spendPerHr) * 100) / 100) : null;
   return {
     'Refreshed At': dateCell(refreshedMs),
     'Balance ($)': numberCell(account.balance),

@@ -12,6 +12,7 @@ describe('checkSettingsForm', () => {
     ['a port that is not a number', { port: 'seven' }, 'is not a port number'],
     ['a port out of range', { port: '70000' }, 'is not a port number'],
     ['a key with spaces inside', { apiKey: 'rpa ABC' }, 'contains spaces'],
+    ['a key with non-ASCII letters', { apiKey: 'rpa_ÄBC' }, 'not plain ASCII'],
     ['a path with a query', { paths: '/usage-log?x=1' }, 'cannot hold'],
     ['no paths', { paths: ' , ' }, 'at least one path'],
   ])('rejects %s', (_name, form, messagePart) => {
@@ -31,6 +32,8 @@ describe('cleanSecret', () => {
     ['  rpa_ABC  ', 'rpa_ABC'],
     ['"rpa_ABC"', 'rpa_ABC'],
     ["' rpa_ABC '", 'rpa_ABC'],
+    ['\u201crpa_ABC\u201d', 'rpa_ABC'],
+    ['rpa_\u200bABC', 'rpa_ABC'],
     ['', null],
     ['   ', null],
   ])('cleans %j', (input, expected) => {
