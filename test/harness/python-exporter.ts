@@ -82,10 +82,17 @@ export async function startPythonExporter(options: PythonExporterOptions): Promi
     });
   });
   let stopped = false;
+  // A test process that exits without calling stop() must not leave the exporter listening.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+    rmSync(folder, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
 
   const stop = async (): Promise<void> => {
     if (!stopped) {
       stopped = true;
+      process.removeListener('exit', killOnExit);
       await terminate(child, exited);
       rmSync(folder, { recursive: true, force: true });
     }
