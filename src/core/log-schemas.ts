@@ -65,6 +65,9 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string 
     return 'invalid record';
   }
   const path = v.getDotPath(first);
-  const message = first.message.replace(/^Invalid [^:]+: /, '');
+  // valibot reports a missing key as 'Expected "timestamp" but received undefined', which would
+  // put the word "undefined" into the Invalid Rows tab.
+  const missingKey = first.path?.[first.path.length - 1]?.origin === 'key';
+  const message = missingKey ? 'missing' : first.message.replace(/^Invalid [^:]+: /, '');
   return path ? `${path}: ${message}` : message;
 }

@@ -56,6 +56,12 @@ describe('parseUsageLog', () => {
     expect(parsed.invalid[0]?.position).toBe('entry 0');
   });
 
+  it('names a missing field without the word undefined', () => {
+    const parsed = parseUsageLog(POD, [{ user: 'ana', action: 'start' }, { action: 'stop', timestamp: T0 }]);
+    if ('error' in parsed) throw new Error(parsed.error);
+    expect(parsed.invalid.map((record) => record.reason)).toEqual(['timestamp: missing', 'user: missing']);
+  });
+
   it('rejects a body that is not an array', () => {
     expect(parseUsageLog(POD, { user: 'ana' })).toEqual({ error: 'expected a JSON array of start/stop events, got an object' });
   });

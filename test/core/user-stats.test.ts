@@ -22,7 +22,7 @@ describe('parseUserStats', () => {
   });
 
   it.each([
-    ['a user without sessions', { ana: { total_hours: 1 } }, 'sessions'],
+    ['a user without sessions', { ana: { total_hours: 1 } }, 'sessions: missing'],
     ['a session without end_time', { ana: { sessions: [{ start_time: 1795209144 }] } }, 'end_time'],
     ['a session that ends before it starts', { ana: { sessions: [{ start_time: 1795209144, end_time: 1795200000 }] } }, 'end_time is before start_time'],
     ['a user name with invalid UTF-8', { 'an\uFFFDa': { sessions: [{ start_time: 1795209144, end_time: 1795213302 }] } }, 'not valid UTF-8'],
