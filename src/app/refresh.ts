@@ -19,6 +19,7 @@ import { readSessionRows, sessionCells } from '../sheet/sessions-tab';
 import { readSyncStatus, syncStatusCells, type PodSyncStatus, type StoredSyncStatus } from '../sheet/sync-status-tab';
 import { openTab, readTable, replaceRows, writeRows, type RowValues, type Table } from '../sheet/table';
 import * as tabs from '../sheet/tabs';
+import { recordGpuIdle } from './gpu-idle';
 
 export interface RefreshContext {
   http: HttpPort;
@@ -112,6 +113,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   replaceRows(monthlyTable, monthlyRows(summarizeByMonth(merged.rows, nowMs, context.offsetAt)));
   if (snapshot) {
     replaceRows(livePodsTable, livePodRows(snapshot.pods, panelStates(plans, readings), nowMs));
+    recordGpuIdle(snapshot.pods, nowMs);
     const account = accountRow(snapshot.account, nowMs);
     accountSheet.appendRow(tabs.ACCOUNT.columns.map((column) => account[column.header] ?? ''));
   }
