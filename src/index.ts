@@ -4,11 +4,11 @@
  * can find them by name.
  */
 import { installHourlyRefreshFromMenu, removeHourlyRefreshFromMenu } from './app/hourly-refresh';
-import { livePodsView, showLivePodsSidebar } from './app/live-pods';
+import { livePodsView, showLivePodsSidebar, stopPodFromSidebar, updateLivePodsView } from './app/live-pods';
 import { buildMenu } from './app/menu';
 import { refreshUsage as runRefreshEntry, type RefreshReport } from './app/refresh-entry';
 import { saveSettingsForm, settingsView, showSettingsDialog } from './app/settings-dialog';
-import type { LivePodsView, SaveSettingsResult, SettingsFormPayload, SettingsView } from './shared/rpc';
+import type { LivePodsView, SaveSettingsResult, SettingsFormPayload, SettingsView, StopPodResult } from './shared/rpc';
 
 /** Simple trigger: builds the menu and nothing else, because it runs without authorization. */
 export function onOpen(): void {
@@ -49,4 +49,14 @@ export function getSettings(): SettingsView {
 /** Settings dialog: checks and stores the form. */
 export function saveSettings(form: SettingsFormPayload): SaveSettingsResult {
   return saveSettingsForm(form);
+}
+
+/** Sidebar: RunPod's pods and account now, in one GraphQL request; no pod logs, no tab writes. */
+export function updateLivePods(): LivePodsView {
+  return updateLivePodsView();
+}
+
+/** Sidebar: stops a pod through RunPod's API when Settings allows it. */
+export function stopLivePod(podId: string): StopPodResult {
+  return stopPodFromSidebar(podId);
 }

@@ -3,9 +3,10 @@ import { checkSettingsForm } from '../core/settings';
 import { loadSettings, saveSettings } from '../platform/settings-store';
 import { refreshTriggers } from '../platform/triggers';
 import type { SaveSettingsResult, SettingsFormPayload, SettingsView } from '../shared/rpc';
+import { checkSidebarSettings, loadSidebarSettings, saveSidebarSettings } from './sidebar-settings';
 
 export function showSettingsDialog(): void {
-  const html = HtmlService.createHtmlOutputFromFile('settings').setWidth(460).setHeight(560);
+  const html = HtmlService.createHtmlOutputFromFile('settings').setWidth(460).setHeight(680);
   SpreadsheetApp.getUi().showModalDialog(html, 'Usage settings');
 }
 
@@ -19,15 +20,18 @@ export function settingsView(): SettingsView {
     triggerOwner: settings.triggerOwner,
     triggerInstalled: refreshTriggers().length > 0,
     userEmail: Session.getActiveUser().getEmail(),
+    ...loadSidebarSettings(),
   };
 }
 
 /** Checks and stores the dialog's values; nothing is stored when any value is invalid. */
 export function saveSettingsForm(form: SettingsFormPayload): SaveSettingsResult {
   const check = checkSettingsForm(form);
-  if (!check.ok) {
-    return { ok: false, errors: check.errors };
+  const sidebar = checkSidebarSettings(form, loadSidebarSettings());
+  if (!check.ok || !sidebar.ok) {
+    return { ok: false, errors: [...(check.ok ? [] : check.errors), ...(sidebar.ok ? [] : sidebar.errors)] };
   }
   saveSettings(check.settings);
+  saveSidebarSettings(sidebar.settings);
   return { ok: true, view: settingsView() };
 }

@@ -1,5 +1,5 @@
 /** The Settings dialog's script. Secrets are sent once and never shown back. */
-import type { SaveSettingsResult, SettingsFormPayload, SettingsView } from '../../shared/rpc';
+import type { SettingsFormPayload, SettingsView } from '../../shared/rpc';
 import { byId, callServer } from './server';
 
 function render(view: SettingsView): void {
@@ -10,6 +10,8 @@ function render(view: SettingsView): void {
   byId<HTMLInputElement>('clearPodToken').checked = false;
   byId<HTMLInputElement>('port').value = String(view.port);
   byId<HTMLInputElement>('paths').value = view.paths;
+  byId<HTMLInputElement>('idleAfterHours').value = String(view.idleAfterHours);
+  byId<HTMLInputElement>('allowStopPods').checked = view.allowStopPods;
   byId('trigger').textContent = view.triggerInstalled
     ? 'Your hourly refresh is installed and uses the key stored here.'
     : view.triggerOwner
@@ -36,11 +38,13 @@ async function save(event: Event): Promise<void> {
     clearPodToken: byId<HTMLInputElement>('clearPodToken').checked,
     port: byId<HTMLInputElement>('port').value,
     paths: byId<HTMLInputElement>('paths').value,
+    idleAfterHours: byId<HTMLInputElement>('idleAfterHours').value,
+    allowStopPods: byId<HTMLInputElement>('allowStopPods').checked,
   };
   const button = byId<HTMLButtonElement>('save');
   button.disabled = true;
   try {
-    const result = await callServer<SaveSettingsResult>('saveSettings', payload);
+    const result = await callServer('saveSettings', payload);
     if (result.ok) {
       render(result.view);
       showMessages(['Saved.'], 'ok');
@@ -56,6 +60,6 @@ async function save(event: Event): Promise<void> {
 
 byId<HTMLFormElement>('form').addEventListener('submit', (event) => void save(event));
 byId('close').addEventListener('click', () => google.script.host.close());
-callServer<SettingsView>('getSettings')
+callServer('getSettings')
   .then(render)
   .catch((error: Error) => showMessages([`Loading the settings failed: ${error.message}`], 'error'));
