@@ -1,6 +1,6 @@
 /** Reads a pod's responses into sessions, or into a sync result that names what went wrong. */
 import { parseJsonBody } from '../core/json-body';
-import { nextCursor, pairEvents, parseUsageLog } from '../core/usage-log';
+import { describeKind, nextCursor, pairEvents, parseUsageLog } from '../core/usage-log';
 import { parseUserStats } from '../core/user-stats';
 import type { InvalidRecord, Session } from '../core/types';
 import { headerValue, type HttpRequest, type HttpResult } from '../platform/http-port';
@@ -23,10 +23,12 @@ export interface PodReading {
 }
 
 interface PathReading {
+  path: string;
   result: SyncResult;
   sessions: Session[];
   invalid: InvalidRecord[];
-  error: string;
+  /** What went wrong on this path, without the path; empty when nothing did. */
+  problem: string;
   cursorMs?: number | null;
 }
 
@@ -47,7 +49,7 @@ export function readPodAnswers(podId: string, requests: readonly HttpRequest[], 
       result: 'ok',
       sessions: good.flatMap((reading) => reading.sessions),
       invalid: good.flatMap((reading) => reading.invalid),
-      error: problems.concat(good).map((reading) => reading.error).filter((error) => error !== '').join(' '),
+      error: joinProblems(problems.concat(good)),
       bytes,
       cursorMs: nextCursorMs,
       eventLogRead: logReading !== undefined,
@@ -55,8 +57,23 @@ export function readPodAnswers(podId: string, requests: readonly HttpRequest[], 
   }
 
   const worst = FAILURE_PRIORITY.find((result) => readings.some((reading) => reading.result === result)) ?? 'unreachable';
-  const error = readings.filter((reading) => reading.result === worst).map((reading) => reading.error).join(' ');
+  const error = joinProblems(readings.filter((reading) => reading.result === worst));
   return { result: worst, sessions: [], invalid: [], error, bytes, cursorMs, eventLogRead: false };
+}
+
+/** Joins the paths' problems into one text, stating a problem that several paths share once. */
+function joinProblems(readings: readonly PathReading[]): string {
+  const pathsByProblem = new Map<string, string[]>();
+  for (const reading of readings) {
+    if (reading.problem === '') continue;
+    const paths = pathsByProblem.get(reading.problem) ?? [];
+    paths.push(reading.path);
+    pathsByProblem.set(reading.problem, paths);
+  }
+  return Array.from(pathsByProblem, ([problem, paths]) => {
+    const others = paths.length > 1 ? ` ${paths.slice(1).join(' and ')} failed the same way.` : '';
+    return `${paths[0]}: ${problem}${others}`;
+  }).join(' ');
 }
 
 /**
@@ -73,49 +90,53 @@ function readPathAnswer(podId: string, path: string, result: HttpResult, cursorM
   const { status, text } = result;
   const isHtml = (headerValue(result.headers, 'Content-Type') ?? '').includes('text/html') || text.trimStart().startsWith('<');
   if ((status === 401 || status === 403) && isHtml) {
-    return failed('unauthorized', `${path}: a sign-in page or RunPod's firewall responded with HTTP ${status} instead of the control panel (${preview(text)}). Check that the port in Usage > Settings… serves the panel without a login.`);
+    return failed('unauthorized', path, `a sign-in page or RunPod's firewall responded with HTTP ${status} instead of the control panel (${preview(text)}). Check that the port in Usage > Settings… serves the panel without a login.`);
   }
   if (status === 401 || status === 403) {
-    return failed('unauthorized', `${path}: the control panel rejected the request (HTTP ${status}). Check the pod token in Usage > Settings… against the exporter's token.`);
+    return failed('unauthorized', path, `the control panel rejected the request (HTTP ${status}). Check the pod token in Usage > Settings… against the exporter's token.`);
   }
   if (status === 404 && !isHtml) {
-    return failed('not found', `${path}: not found on the control panel (HTTP 404). Check the paths in Usage > Settings….`);
+    return failed('not found', path, `not found on the control panel (HTTP 404). Check the paths in Usage > Settings….`);
   }
   if (status === 503 && !isHtml) {
-    return failed('log busy', `${path}: the panel was rewriting its log (HTTP 503). The next refresh tries again.`);
+    return failed('log busy', path, `the panel was rewriting its log (HTTP 503). The next refresh tries again.`);
   }
   if (status !== 200 && !isHtml) {
-    return failed('invalid log', `${path}: the control panel responded with HTTP ${status} (${panelErrorText(text)}), so it could not serve the log file. The exporter's log on the pod has the cause.`);
+    return failed('invalid log', path, `the control panel responded with HTTP ${status} (${panelErrorText(text)}), so it could not serve the log file. The exporter's log on the pod has the cause.`);
   }
   if (status !== 200) {
-    return failed('unreachable', `${path}: RunPod's proxy answered HTTP ${status}${proxyHint(status)} (${preview(text)}).`);
+    return failed('unreachable', path, `RunPod's proxy answered HTTP ${status}${proxyHint(status)} (${preview(text)}).`);
   }
   if (result.bytes > MAX_LOG_BYTES) {
-    return failed('invalid log', `${path}: the response is ${megabytes(result.bytes)} MB, more than the ${megabytes(MAX_LOG_BYTES)} MB any pod log reaches (the panel keeps 1000 events, about 175 KB), so it was not read. Check the paths in Usage > Settings….`);
+    return failed('invalid log', path, `the response is ${megabytes(result.bytes)} MB, more than the ${megabytes(MAX_LOG_BYTES)} MB any pod log reaches (the panel keeps 1000 events, about 175 KB), so it was not read. Check the paths in Usage > Settings….`);
   }
 
   const parsed = parseJsonBody(text);
   if (!parsed.ok && isSignInPage(text)) {
-    return failed('unauthorized', `${path}: the port returned a sign-in page instead of the control panel's JSON (${preview(text)}). Set the port in Usage > Settings… to the one the control panel or exporter listens on, without a login in front.`);
+    return failed('unauthorized', path, `the port returned a sign-in page instead of the control panel's JSON (${preview(text)}). Set the port in Usage > Settings… to the one the control panel or exporter listens on, without a login in front.`);
   }
   if (!parsed.ok) {
-    return failed('invalid log', `${path}: ${parsed.message}.`);
+    return failed('invalid log', path, `${parsed.message}.`);
   }
   if (Array.isArray(parsed.value)) {
     const events = parseUsageLog(podId, parsed.value);
-    if ('error' in events) return failed('invalid log', `${path}: ${events.error}.`);
+    if ('error' in events) return failed('invalid log', path, `${events.error}.`);
     const paired = pairEvents(podId, events.events, { syncedUntilMs: cursorMs ?? undefined });
     return {
+      path,
       result: 'ok',
       sessions: paired.sessions,
       invalid: events.invalid.concat(paired.invalid),
-      error: truncationWarning(path, result.headers, cursorMs),
+      problem: truncationWarning(result.headers, cursorMs),
       cursorMs: nextCursor(events.events, paired.sessions, cursorMs),
     };
   }
+  if (!isPlainObject(parsed.value)) {
+    return failed('invalid log', path, `expected a JSON array of start/stop events, or from /api/user_stats an object keyed by user name, got ${describeKind(parsed.value)}.`);
+  }
   const stats = parseUserStats(podId, parsed.value);
-  if ('error' in stats) return failed('invalid log', `${path}: ${stats.error}.`);
-  return { result: 'ok', sessions: stats.sessions, invalid: stats.invalid, error: '' };
+  if ('error' in stats) return failed('invalid log', path, `${stats.error}.`);
+  return { path, result: 'ok', sessions: stats.sessions, invalid: stats.invalid, problem: '' };
 }
 
 /**
@@ -126,13 +147,13 @@ function readPathAnswer(podId: string, path: string, result: HttpResult, cursorM
  */
 function transportFailure(path: string, error: string): PathReading {
   if (/too large/i.test(error)) {
-    return failed('invalid log', `${path}: the response was larger than the 50 MB UrlFetchApp accepts, far more than any pod log, so it was not read (${error}). Check the paths in Usage > Settings….`);
+    return failed('invalid log', path, `the response was larger than the 50 MB UrlFetchApp accepts, far more than any pod log, so it was not read (${error}). Check the paths in Usage > Settings….`);
   }
   let problem = 'the connection failed or was dropped before an answer';
   if (/^Timeout/i.test(error)) problem = 'no answer before UrlFetchApp gave up waiting, so the control panel or the pod hangs';
   else if (/^Address unavailable/i.test(error)) problem = 'the connection was refused';
   else if (/^DNS error/i.test(error)) problem = 'the proxy host name could not be resolved';
-  return failed('unreachable', `${path}: ${problem} (${error}).`);
+  return failed('unreachable', path, `${problem} (${error}).`);
 }
 
 /** Returns the `error` and `detail` fields of the exporter's JSON error body, or a preview of the text. */
@@ -154,6 +175,10 @@ function isSignInPage(text: string): boolean {
   return /<input[^>]*type=["']?password/i.test(text) || (/<form[\s>]/i.test(text) && /\b(log ?in|sign ?in)\b/i.test(text));
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function megabytes(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(1);
 }
@@ -162,10 +187,10 @@ function megabytes(bytes: number): string {
  * Warns when the exporter's log now begins after the cursor: the panel keeps only its newest 1000
  * events, so events between the last sync and that first entry were dropped before this sync.
  */
-function truncationWarning(path: string, headers: Record<string, string>, cursorMs: number | null): string {
+function truncationWarning(headers: Record<string, string>, cursorMs: number | null): string {
   const first = Number(headerValue(headers, 'X-Log-First-Timestamp'));
   if (cursorMs === null || !Number.isFinite(first) || first * 1000 <= cursorMs + 1000) return '';
-  return `${path}: the log now starts at ${new Date(first * 1000).toISOString()}, after the last sync, so the panel dropped older events before they were read. Refresh more often, or keep the hourly refresh installed.`;
+  return `the log now starts at ${new Date(first * 1000).toISOString()}, after the last sync, so the panel dropped older events before they were read. Refresh more often, or keep the hourly refresh installed.`;
 }
 
 function proxyHint(status: number): string {
@@ -175,8 +200,8 @@ function proxyHint(status: number): string {
   return '';
 }
 
-function failed(result: SyncResult, error: string): PathReading {
-  return { result, sessions: [], invalid: [], error };
+function failed(result: SyncResult, path: string, problem: string): PathReading {
+  return { path, result, sessions: [], invalid: [], problem };
 }
 
 function pathOf(url: string): string {

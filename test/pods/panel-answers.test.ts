@@ -69,6 +69,20 @@ describe('readPodAnswers', () => {
     expect(reading.error).toContain('usage log could not be read: Permission denied');
   });
 
+  it('names paths that failed alike once', () => {
+    const page = answer(502, '<html><body>502 Bad Gateway</body></html>', 'text/html');
+    const reading = readPodAnswers(POD, requests, [page, page]);
+    expect(reading.error).toMatch(/^\/usage-log: RunPod's proxy answered HTTP 502/);
+    expect(reading.error).toMatch(/ \/api\/user_stats failed the same way\.$/);
+    expect(reading.error.match(/502 Bad Gateway/g)).toHaveLength(1);
+  });
+
+  it('rejects a log that is neither array nor object', () => {
+    const reading = readPodAnswers(POD, requests, [answer(200, '"maintenance"'), NOT_FOUND]);
+    expect(reading.result).toBe('invalid log');
+    expect(reading.error).toBe('/usage-log: expected a JSON array of start/stop events, or from /api/user_stats an object keyed by user name, got a string.');
+  });
+
   it('reports not found when no path exists', () => {
     const reading = readPodAnswers(POD, requests, [NOT_FOUND, NOT_FOUND]);
     expect(reading.result).toBe('not found');
