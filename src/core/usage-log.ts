@@ -50,6 +50,11 @@ export interface PairOptions {
 export interface PairedSessions {
   sessions: Session[];
   invalid: InvalidRecord[];
+  /**
+   * Starts of the negative-duration pairs set aside. Their stop is dated earlier, so the read
+   * cursor must not pass that stop: a read from the start on would see the start alone.
+   */
+  backwardStarts: UsageEvent[];
 }
 
 /**
@@ -63,7 +68,7 @@ export interface PairedSessions {
 export function pairEvents(podId: string, events: readonly UsageEvent[], options: PairOptions = {}): PairedSessions {
   const sessions: Session[] = [];
   const syncedUntilMs = options.syncedUntilMs ?? -Infinity;
-  const { kept, invalid } = setAsideBackwardPairs(podId, dropDuplicateEvents(events));
+  const { kept, invalid, backwardStarts } = setAsideBackwardPairs(podId, dropDuplicateEvents(events));
   const sorted = kept.sort((a, b) => a.atMs - b.atMs || a.index - b.index);
   const ordered = sorted.slice(countSyncedLeadingStops(sorted, syncedUntilMs));
 
@@ -111,7 +116,7 @@ export function pairEvents(podId: string, events: readonly UsageEvent[], options
       startReconstructed: false,
     });
   }
-  return { sessions, invalid };
+  return { sessions, invalid, backwardStarts };
 }
 
 /**
@@ -120,8 +125,9 @@ export function pairEvents(podId: string, events: readonly UsageEvent[], options
  * has a negative duration. Sorted by time, the stop would come first and leave the start open
  * as a session that never ends.
  */
-function setAsideBackwardPairs(podId: string, events: readonly UsageEvent[]): { kept: UsageEvent[]; invalid: InvalidRecord[] } {
+function setAsideBackwardPairs(podId: string, events: readonly UsageEvent[]): { kept: UsageEvent[]; invalid: InvalidRecord[]; backwardStarts: UsageEvent[] } {
   const invalid: InvalidRecord[] = [];
+  const backwardStarts: UsageEvent[] = [];
   const backward = new Set<UsageEvent>();
   const previousByUser = new Map<string, UsageEvent>();
   const inLogOrder = events.slice().sort((a, b) => a.index - b.index);
@@ -136,8 +142,9 @@ function setAsideBackwardPairs(podId: string, events: readonly UsageEvent[]): { 
     invalid.push(invalidEvent(podId, previous, reason), invalidEvent(podId, event, reason));
     backward.add(previous);
     backward.add(event);
+    backwardStarts.push(previous);
   }
-  return { kept: events.filter((event) => !backward.has(event)), invalid };
+  return { kept: events.filter((event) => !backward.has(event)), invalid, backwardStarts };
 }
 
 function countSyncedLeadingStops(ordered: readonly UsageEvent[], syncedUntilMs: number): number {

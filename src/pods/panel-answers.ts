@@ -122,13 +122,14 @@ function readPathAnswer(podId: string, path: string, result: HttpResult, cursorM
     const events = parseUsageLog(podId, parsed.value);
     if ('error' in events) return failed('invalid log', path, `${events.error}.`);
     const paired = pairEvents(podId, events.events, { syncedUntilMs: cursorMs ?? undefined });
+    const cursorEvents = events.events.filter((event) => !paired.backwardStarts.includes(event));
     return {
       path,
       result: 'ok',
       sessions: paired.sessions,
       invalid: events.invalid.concat(paired.invalid),
       problem: truncationWarning(result.headers, cursorMs),
-      cursorMs: nextCursor(events.events, paired.sessions, cursorMs),
+      cursorMs: nextCursor(cursorEvents, paired.sessions, cursorMs),
     };
   }
   if (!isPlainObject(parsed.value)) {

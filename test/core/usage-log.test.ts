@@ -144,8 +144,9 @@ describe('pairEvents', () => {
   });
 
   it('sets aside a stop written after its start with an earlier time', () => {
-    const { sessions, invalid } = pairEvents(POD, events([start('bo', T0 - 7200), stop('bo', T0 - 3600, 1), start('ana', T0), stop('ana', T0 - 600, -0.167)]));
+    const { sessions, invalid, backwardStarts } = pairEvents(POD, events([start('bo', T0 - 7200), stop('bo', T0 - 3600, 1), start('ana', T0), stop('ana', T0 - 600, -0.167)]));
     expect(sessions).toEqual([expect.objectContaining({ user: 'bo', endMs: Math.round((T0 - 3600) * 1000) })]);
+    expect(backwardStarts.map((event) => event.index)).toEqual([2]);
     expect(invalid.map((record) => record.position)).toEqual(['entry 2', 'entry 3']);
     expect(invalid[0]?.reason).toContain('negative duration: the stop at');
     expect(invalid[0]?.reason).toContain('10 minutes before its start');

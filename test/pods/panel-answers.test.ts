@@ -101,6 +101,16 @@ describe('readPodAnswers with a cursor', () => {
     expect(reading.cursorMs).toBe(1794326276500);
   });
 
+  it('stops the cursor before a negative-duration pair', () => {
+    const backward = JSON.stringify([
+      { user: 'ana', action: 'start', timestamp: 1794330000 },
+      { user: 'ana', action: 'stop', timestamp: 1794329400, duration_hours: -0.167 },
+    ]);
+    const reading = readPodAnswers(POD, requests, [answer(200, backward), NOT_FOUND], 1794322000000);
+    expect(reading.sessions).toEqual([]);
+    expect(reading.cursorMs).toBe(1794329400000);
+  });
+
   it('keeps the cursor when the pod fails', () => {
     const reading = readPodAnswers(POD, requests, [answer(502, '<html></html>', 'text/html'), NOT_FOUND], 1794322000000);
     expect(reading.cursorMs).toBe(1794322000000);
