@@ -2,7 +2,6 @@
 import type { SessionRow, SessionStatus } from '../core/session-rows';
 import type { LogSource, PriceBasis } from '../core/types';
 import { dateCell, numberCell, readInstant, readNumber, readText, textCell } from './cells';
-import { cellOf } from './row-access';
 import type { RowValues, Table } from './table';
 
 const STATUSES: SessionStatus[] = ['running', 'closed', 'stopped'];
@@ -14,32 +13,72 @@ const SOURCES: LogSource[] = ['usage_log', 'user_stats'];
  * damaged by hand) becomes null: it is kept where it is and never rewritten.
  */
 export function readSessionRows(table: Table): (SessionRow | null)[] {
+  // Column positions are looked up once, not per cell: the tab can hold a million rows.
+  const cell = cellReader(table);
+  const keyAt = cell('Session Key');
+  const startedAt = cell('Started');
+  const userAt = cell('User');
+  const podIdAt = cell('Pod ID');
+  const podNameAt = cell('Pod Name');
+  const gpuTypeAt = cell('GPU Type');
+  const endedAt = cell('Ended');
+  const durationAt = cell('Duration (hrs)');
+  const costPerHrAt = cell('Cost/hr ($)');
+  const totalCostAt = cell('Total Cost ($)');
+  const statusAt = cell('Status');
+  const basisAt = cell('Price Basis');
+  const panelCostAt = cell('Panel Cost ($)');
+  const sourceAt = cell('Source');
+  const lastSyncedAt = cell('Last Synced');
+
   return table.rows.map((row) => {
-    const key = readText(cellOf(table, row, 'Session Key'));
-    const startMs = readInstant(cellOf(table, row, 'Started'));
+    const key = textOf(keyAt(row));
+    const startMs = instantOf(startedAt(row));
     if (key === '' || startMs === null) return null;
 
-    const status = readText(cellOf(table, row, 'Status')) as SessionStatus;
-    const basis = readText(cellOf(table, row, 'Price Basis')) as PriceBasis;
-    const source = readText(cellOf(table, row, 'Source')) as LogSource;
+    const status = textOf(statusAt(row)) as SessionStatus;
+    const basis = textOf(basisAt(row)) as PriceBasis;
+    const source = textOf(sourceAt(row)) as LogSource;
     return {
       key,
-      user: readText(cellOf(table, row, 'User')),
-      podId: readText(cellOf(table, row, 'Pod ID')),
-      podName: readText(cellOf(table, row, 'Pod Name')) || null,
-      gpuType: readText(cellOf(table, row, 'GPU Type')) || null,
+      user: textOf(userAt(row)),
+      podId: textOf(podIdAt(row)),
+      podName: textOf(podNameAt(row)) || null,
+      gpuType: textOf(gpuTypeAt(row)) || null,
       startMs,
-      endMs: readInstant(cellOf(table, row, 'Ended')),
-      durationHours: readNumber(cellOf(table, row, 'Duration (hrs)')) ?? 0,
-      costPerHr: readNumber(cellOf(table, row, 'Cost/hr ($)')),
-      totalCost: readNumber(cellOf(table, row, 'Total Cost ($)')),
+      endMs: instantOf(endedAt(row)),
+      durationHours: readNumber(durationAt(row)) ?? 0,
+      costPerHr: readNumber(costPerHrAt(row)),
+      totalCost: readNumber(totalCostAt(row)),
       status: STATUSES.includes(status) ? status : 'closed',
       priceBasis: BASES.includes(basis) ? basis : 'estimated',
-      panelCost: readNumber(cellOf(table, row, 'Panel Cost ($)')),
+      panelCost: readNumber(panelCostAt(row)),
       source: SOURCES.includes(source) ? source : 'usage_log',
-      lastSyncedMs: readInstant(cellOf(table, row, 'Last Synced')) ?? 0,
+      lastSyncedMs: instantOf(lastSyncedAt(row)) ?? 0,
     };
   });
+}
+
+/** Returns a reader of one managed column, which gives '' when the tab lacks that column. */
+function cellReader(table: Table): (header: string) => (row: readonly unknown[]) => unknown {
+  return (header) => {
+    const column = table.columnOf.get(header);
+    return column === undefined ? () => '' : (row) => row[column];
+  };
+}
+
+/** Reads text as `readText` does, with a quick path for strings, the kind of most cells. */
+function textOf(cell: unknown): string {
+  return typeof cell === 'string' ? cell.trim() : readText(cell);
+}
+
+/** Reads an instant as `readInstant` does, with a quick path for the dates `getValues` returns. */
+function instantOf(cell: unknown): number | null {
+  if (cell instanceof Date) {
+    const ms = cell.getTime();
+    return Number.isFinite(ms) ? ms : null;
+  }
+  return readInstant(cell);
 }
 
 export function sessionCells(row: SessionRow): RowValues {
