@@ -67,7 +67,7 @@ function findRenamedTab(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, s
 export function readTable(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet, spec: TabSpec): Table {
   const sheet = openTab(spreadsheet, spec);
 
-  const values = sheet.getDataRange().getValues();
+  const values = readAllValues(sheet);
   const header = (values[0] ?? []).map(readText);
   const rows = values.slice(1);
   const hasContent = values.length > 1 || header.some((cell) => cell !== '');
@@ -102,6 +102,23 @@ export function readTable(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   }
 
   return { spec, sheet, columnOf, rows, maxRows: null };
+}
+
+/**
+ * Reads a tab from A1 to its last row and column with data in one call. Google's Sheet reference
+ * (developers.google.com/apps-script/reference/spreadsheet/sheet) says of `getSheetValues`: "A -1
+ * value given as the row or column position is equivalent to getting the very last row or column
+ * that has data in the sheet". `getDataRange().getValues()` reads the same in two calls, and is
+ * the fallback for an empty tab, which has no such last row.
+ * NOTE: -1 as a row and column count is how public scripts use it and how the fakes implement it;
+ * it has not run against live Apps Script here. A rejection falls back to the two calls.
+ */
+function readAllValues(sheet: GoogleAppsScript.Spreadsheet.Sheet): unknown[][] {
+  try {
+    return sheet.getSheetValues(1, 1, -1, -1);
+  } catch {
+    return sheet.getDataRange().getValues();
+  }
 }
 
 /**
@@ -158,7 +175,6 @@ export function writeRows(table: Table, updates: ReadonlyMap<number, RowValues>)
     first = Math.min(first, position);
     last = Math.max(last, position);
   });
-  ensureCapacity(table, last + 2);
 
   let cellsWritten = 0;
   for (const run of managedRuns(table)) {
@@ -168,7 +184,7 @@ export function writeRows(table: Table, updates: ReadonlyMap<number, RowValues>)
       const current = table.rows[position];
       block.push(run.headers.map((header, offset) => (update ? (update[header] ?? '') : cellAsWritten(current?.[run.start + offset]))));
     }
-    table.sheet.getRange(first + 2, run.start + 1, block.length, run.headers.length).setValues(block);
+    rangeToWrite(table, first + 2, run.start + 1, block.length, run.headers.length).setValues(block);
     cellsWritten += block.length * run.headers.length;
   }
   return cellsWritten;
@@ -205,7 +221,27 @@ function managedRuns(table: Table): { start: number; headers: string[] }[] {
   return runs;
 }
 
-/** Grows the sheet when a write would pass its last row, as `getRange` rejects such a range. */
+/**
+ * Returns the range for a write, growing the sheet first when the write would pass its last row,
+ * as `getRange` rejects such a range. The sheet's size is read only after `getRange` rejected the
+ * range, so a refresh whose rows fit costs no `getMaxRows` call. A range rejected for another
+ * reason is rejected again after the check and raises.
+ */
+function rangeToWrite(table: Table, row: number, column: number, numRows: number, numColumns: number): GoogleAppsScript.Spreadsheet.Range {
+  const lastSheetRow = row + numRows - 1;
+  if (table.maxRows === null) {
+    try {
+      return table.sheet.getRange(row, column, numRows, numColumns);
+    } catch {
+      ensureCapacity(table, lastSheetRow);
+    }
+  } else {
+    ensureCapacity(table, lastSheetRow);
+  }
+  return table.sheet.getRange(row, column, numRows, numColumns);
+}
+
+/** Grows the sheet when a write would pass its last row. */
 function ensureCapacity(table: Table, lastSheetRow: number): void {
   if (table.maxRows === null) {
     table.maxRows = table.sheet.getMaxRows();
