@@ -154,7 +154,10 @@ function transportFailure(path: string, error: string): PathReading {
   if (/^Timeout/i.test(error)) problem = 'no answer before UrlFetchApp gave up waiting, so the control panel or the pod hangs';
   else if (/^Address unavailable/i.test(error)) problem = 'the connection was refused';
   else if (/^DNS error/i.test(error)) problem = 'the proxy host name could not be resolved';
-  return failed('unreachable', path, `${problem} (${error}).`);
+  // The URL in the message repeats the pod and the path, and would keep two paths' identical
+  // problems from being stated once.
+  const withoutUrl = error.replace(/:?\s*https?:\/\/\S+/g, '');
+  return failed('unreachable', path, `${problem} (${withoutUrl}).`);
 }
 
 /** Returns the `error` and `detail` fields of the exporter's JSON error body, or a preview of the text. */

@@ -77,6 +77,12 @@ describe('readPodAnswers', () => {
     expect(reading.error.match(/502 Bad Gateway/g)).toHaveLength(1);
   });
 
+  it('leaves the URL out of a connection error', () => {
+    const failure = (url: string): HttpResult => ({ ok: false, error: `Timeout: ${url}` });
+    const reading = readPodAnswers(POD, requests, [failure(`${LOG_URL}?since=1794322676`), failure(STATS_URL)]);
+    expect(reading.error).toBe('/usage-log: no answer before UrlFetchApp gave up waiting, so the control panel or the pod hangs (Timeout). /api/user_stats failed the same way.');
+  });
+
   it('rejects a log that is neither array nor object', () => {
     const reading = readPodAnswers(POD, requests, [answer(200, '"maintenance"'), NOT_FOUND]);
     expect(reading.result).toBe('invalid log');
