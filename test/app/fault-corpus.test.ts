@@ -3,6 +3,7 @@
  * played twice on the same timeline: once with the fault and once without it. The run with the
  * fault checks what the sheet shows while the fault lasts. Then the fault is cleared and the sheet
  * refreshed, and its Sessions tab (without the "Last Synced" column) must equal the clean run's.
+ * docs/failure-modes.md describes each case for the people who use the sheet.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 
 import type { RefreshReport } from '../../src/app/refresh-entry';
 import type { SettingsFormPayload } from '../../src/shared/rpc';
-import { DEFAULT_NOW, startHarness, type Harness } from '../harness/harness';
+import { DEFAULT_NOW, ROOT, startHarness, type Harness } from '../harness/harness';
 import { podWithLog, scenarioWith, sessionEvents, TEST_API_KEY } from '../harness/scenarios';
 import { launchServers, type ServerHandle } from '../servers/launch';
 import type { Fault, Scenario, SimPod } from '../servers/scenario';
@@ -200,7 +201,7 @@ afterAll(async () => {
 
 /**
  * What each case showed a person, by test name. `FAULT_CORPUS_OUTCOMES=out.json npx jest
- * test/app/fault-corpus.test.ts` writes it to a file.
+ * test/app/fault-corpus.test.ts` writes it to a file, to check docs/failure-modes.md against.
  */
 const outcomes: Record<string, Record<string, unknown>[]> = {};
 
@@ -967,4 +968,24 @@ describe('fault corpus: text', () => {
     harness.refresh();
     expect(sessionsWithoutSyncTimes(harness)).toEqual(before);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The corpus as a whole.
+
+describe('fault corpus', () => {
+  const documented = readFileSync(join(ROOT, 'docs', 'failure-modes.md'), 'utf8');
+
+  it.each(KINDS.map((kind) => [kind]))('has cases for %s', (kind) => {
+    expect(loadCases(kind).length).toBeGreaterThan(0);
+  });
+
+  it.each(KINDS.flatMap((kind) => loadCases<{ description?: unknown; expect?: unknown }>(kind).map(([name, spec]) => [`${kind}/${name}`, spec] as const)))(
+    'describes and documents %s',
+    (path, spec) => {
+      expect(typeof spec.description).toBe('string');
+      expect(spec.expect).toBeDefined();
+      expect(documented).toContain(`${path}.json`);
+    },
+  );
 });
