@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# The project's test command (npm test): type checks, the build, the Jest suites and the pod
-# exporter's Python tests, then one closing line with the totals. Run `npm ci` first on a fresh clone.
+# The project's test command (npm test): installs Chromium when it is missing, then type checks,
+# the build, the Jest suites and the pod exporter's Python tests, then one closing line with the
+# totals. Run `npm ci` first on a fresh clone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-output
 
+# The sidebar tests drive Debian's Chromium through playwright-core, which downloads no browser.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "The sidebar tests need /usr/bin/chromium. Install it with: sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+  echo "Installing Debian's chromium for the sidebar tests."
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+
 npm run --silent typecheck
+# The dialog and sidebar scripts have their own settings (DOM, no Apps Script types).
+npx tsc --noEmit -p src/ui/client/tsconfig.json
 npm run --silent build
 
 jest_status=0
