@@ -248,7 +248,7 @@ describe('live pods sidebar', () => {
     await ready(builtinWith({
       f6g7h8i9j0: { runtime: { uptimeInSeconds: 3 * 3600, gpus: [{ id: 'GPU-a', gpuUtilPercent: 0, memoryUtilPercent: 0 }] } },
       k1l2m3n4o5: { runtime: { uptimeInSeconds: 3 * 3600, gpus: [{ id: 'GPU-b', gpuUtilPercent: 0, memoryUtilPercent: 2 }] } },
-    }), { idleAfterHours: '2' });
+    }), { idleAfterHours: '2', allowStopPods: true });
 
     // Two hours later both GPUs still show 0%, but k1l2m3n4o5 restarted 20 minutes ago.
     harness.env.clock.advance(2 * HOUR);
