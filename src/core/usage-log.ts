@@ -84,7 +84,8 @@ export function pairEvents(podId: string, events: readonly UsageEvent[], options
 
     if (pending && userKey(pending.user) === userKey(event.user)) {
       if (event.atMs - pending.atMs > MAX_SESSION_MS) {
-        invalid.push(invalidEvent(podId, pending, tooLongReason(event.atMs - pending.atMs)));
+        const reason = tooLongReason(event.atMs - pending.atMs);
+        invalid.push(invalidEvent(podId, pending, reason), invalidEvent(podId, event, reason));
       } else {
         sessions.push(closedSession(podId, pending, event));
       }

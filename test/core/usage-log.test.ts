@@ -140,6 +140,7 @@ describe('pairEvents', () => {
   it('sets aside a session longer than 31 days', () => {
     const { sessions, invalid } = pairEvents(POD, events([start('ana', T0), stop('ana', T0 + 40 * 86400, 960)]));
     expect(sessions).toEqual([]);
+    expect(invalid.map((record) => record.position)).toEqual(['entry 0', 'entry 1']);
     expect(invalid[0]?.reason).toContain('longer than the 31-day maximum');
   });
 
