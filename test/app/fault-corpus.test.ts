@@ -51,12 +51,16 @@ interface LogExpectation {
   summary?: { user: string; sessions: number }[];
 }
 
-/** A pod of a log case: `log` is served as the event log, `body` as its raw text, `userStats` at /api/user_stats. */
+/**
+ * A pod of a log case: `log` is served as the event log and `body` as its raw text; `userStats`
+ * and `userStatsBody` likewise at /api/user_stats.
+ */
 interface PodSpec {
   id: string;
   log?: object[];
   body?: string;
   userStats?: object;
+  userStatsBody?: string;
   /** Fields that replace those of the pod's RunPod object (name, desiredStatus, runtime, ...). */
   graphql?: Record<string, unknown>;
 }
@@ -91,6 +95,7 @@ interface LogCase {
   log?: object[];
   body?: string;
   userStats?: object;
+  userStatsBody?: string;
   pods?: PodSpec[];
   /** The same log without the fault. When present, the run without the fault serves it instead. */
   clean?: object[];
@@ -265,7 +270,8 @@ function simPod(spec: PodSpec): SimPod {
   const files: NonNullable<SimPod['panel']>['files'] = [];
   if (spec.body !== undefined) files.push({ kind: 'usage_log', body: spec.body });
   else if (spec.log !== undefined) files.push({ kind: 'usage_log', body: JSON.stringify(spec.log, null, 2) });
-  if (spec.userStats !== undefined) files.push({ kind: 'user_stats', body: JSON.stringify(spec.userStats, null, 2) });
+  if (spec.userStatsBody !== undefined) files.push({ kind: 'user_stats', body: spec.userStatsBody });
+  else if (spec.userStats !== undefined) files.push({ kind: 'user_stats', body: JSON.stringify(spec.userStats, null, 2) });
   pod.panel = { files };
   return pod;
 }
@@ -505,6 +511,7 @@ function logPods(spec: LogCase, variant: 'fault' | 'clean'): PodSpec[] {
   else if (spec.body !== undefined) pod.body = spec.body;
   else if (spec.log !== undefined) pod.log = spec.log;
   if (spec.userStats !== undefined) pod.userStats = spec.userStats;
+  if (spec.userStatsBody !== undefined) pod.userStatsBody = spec.userStatsBody;
   return [pod];
 }
 
