@@ -177,10 +177,10 @@ export class HtmlServicePage {
     }, hidden);
   }
 
-  /** Saves a screenshot, of the whole page unless `fullPage` is false, as test-output/sidebar-<name>.png. */
+  /** Saves a screenshot, of the whole page unless `fullPage` is false, as test-output/<name>.png. */
   async screenshot(name: string, options: { fullPage?: boolean } = {}): Promise<string> {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const path = join(SCREENSHOT_DIR, `sidebar-${name}.png`);
+    const path = join(SCREENSHOT_DIR, `${name}.png`);
     await this.page.screenshot({ path, fullPage: options.fullPage ?? true });
     return path;
   }

@@ -114,7 +114,7 @@ describe('live pods sidebar', () => {
     expect(await text(card('p6q7r8s9t0'))).toContain('starting\n1 × H100 80GB HBM3 · $2.990/hr · not up yet\nno GPU figures yet · panel not asked yet');
     expect(await text('#stopped')).toContain('old-experiments\nexited · volume size known after the next update');
     expect(await text('#stoppedHeading')).toBe('Stopped, still paying for disk (1)');
-    await sidebar.screenshot('first-paint');
+    await sidebar.screenshot('sidebar-first-paint');
 
     sidebar.release('updateLivePods');
     await answered('updateLivePods');
@@ -122,7 +122,7 @@ describe('live pods sidebar', () => {
     expect(await text('#stopped')).toContain('exited · 100 GB volume · $20.00/month');
     expect(await text('#stoppedHeading')).toBe('Stopped, still paying for disk (1): $20.00/month');
     expect(await sidebar.page.locator('#stale').isHidden()).toBe(true);
-    await sidebar.screenshot('updated');
+    await sidebar.screenshot('sidebar-updated');
   });
 
   it('paints the cached snapshot of an earlier sidebar', async () => {
@@ -181,7 +181,7 @@ describe('live pods sidebar', () => {
     const stale = await text('#stale');
     expect(stale).toBe("Stale. The last update from RunPod failed: RunPod's API is failing (HTTP 502). The next refresh tries again.");
     expect(await podIds()).toHaveLength(4);
-    await sidebar.screenshot('error');
+    await sidebar.screenshot('sidebar-error');
 
     // A sidebar opened now learns of the failure from the cache before its own update fails too.
     await sidebar.page.close();
@@ -241,7 +241,7 @@ describe('live pods sidebar', () => {
     expect(await sidebar.page.locator('body img, body b').count()).toBe(0);
     expect(await sidebar.page.locator('script').count()).toBe(1);
     expect(browser.servedPaths.filter((path) => path !== '/sidebar.html')).toEqual([]);
-    await sidebar.screenshot('hostile-name');
+    await sidebar.screenshot('sidebar-hostile-name');
   });
 
   it('flags a pod idle after the set time', async () => {
@@ -260,7 +260,7 @@ describe('live pods sidebar', () => {
     expect(await sidebar.page.locator('#pods .pod.idle').evaluateAll((cards) => cards.map((element) => (element as HTMLElement).dataset.podId))).toEqual(['f6g7h8i9j0']);
     expect(await text(`${card('f6g7h8i9j0')} .idle-flag`)).toBe('Idle: GPU at 0% at every refresh for 2.0 h, costing $1.390/hr');
     expect(await text('#podsHeading')).toBe('Running and starting (4) · 1 idle');
-    await sidebar.screenshot('idle');
+    await sidebar.screenshot('sidebar-idle');
 
     // Any use of the GPU ends the idle time; a later 0% starts it again.
     await servers.updatePod('f6g7h8i9j0', { runtime: { uptimeInSeconds: 5 * 3600 + 300, gpus: [{ id: 'GPU-a', gpuUtilPercent: 35, memoryUtilPercent: 20 }] } });
@@ -278,7 +278,7 @@ describe('live pods sidebar', () => {
     await answered('updateLivePods');
     expect(await podIds()).toEqual(['solo1']);
     expect(await sidebar.horizontalOverflow()).toBe(0);
-    await sidebar.screenshot('one-pod');
+    await sidebar.screenshot('sidebar-one-pod');
     await sidebar.page.close();
 
     const names = (index: number) => (index % 3 === 0 ? `pod${'x'.repeat(70)}${index}` : `stable-diffusion-xl-finetune-with-a-long-descriptive-name-${index}`);
@@ -290,8 +290,8 @@ describe('live pods sidebar', () => {
     await answered('updateLivePods');
     expect(await podIds()).toHaveLength(40);
     expect(await sidebar.horizontalOverflow()).toBe(0);
-    await sidebar.screenshot('forty-pods');
-    await sidebar.screenshot('forty-pods-top', { fullPage: false });
+    await sidebar.screenshot('sidebar-forty-pods');
+    await sidebar.screenshot('sidebar-forty-pods-top', { fullPage: false });
   });
 
   it('stops a pod only after confirmation', async () => {
@@ -303,7 +303,7 @@ describe('live pods sidebar', () => {
 
     await sidebar.page.click(`${a100} button.stop`);
     expect(await text(`${a100} .question`)).toBe('Stop a100-training? RunPod ends its container and GPU billing. The volume disk stays and is billed while the pod is stopped; people on it lose unsaved work.');
-    await sidebar.screenshot('stop-confirmation');
+    await sidebar.screenshot('sidebar-stop-confirmation');
     await sidebar.page.click(`${a100} button.cancel-stop`);
     expect(await sidebar.page.locator(`${a100} .question`).count()).toBe(0);
     expect(sidebar.callsTo('stopLivePod')).toHaveLength(0);
