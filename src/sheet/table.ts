@@ -78,11 +78,14 @@ export function readTable(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet,
   });
 
   const missing = spec.columns.map((column) => column.header).filter((name) => !columnOf.has(name));
-  if (!spec.keyHeader && rows.length > 0 && missing.length > 0) {
+  if (!spec.keyHeader && hasContent && missing.length > 0) {
     return resetDerivedTab(sheet, spec);
   }
+  // Row 1 without the key column is not our header (a person deleted it, so a data row moved up):
+  // even a single row there must not be mistaken for a header and written over.
   const lost = [spec.keyHeader, ...(spec.requiredHeaders ?? [])].filter((name): name is string => !!name && !columnOf.has(name));
-  if (rows.length > 0 && lost.length > 0) {
+  const keyLost = !!spec.keyHeader && lost.includes(spec.keyHeader);
+  if (lost.length > 0 && (rows.length > 0 || (keyLost && hasContent))) {
     const names = lost.map((name) => `"${name}"`).join(', ');
     const columns = lost.length === 1 ? `the ${names} column` : `the columns ${names}`;
     throw new SheetLayoutError(

@@ -208,6 +208,17 @@ describe('changes people make to the sheet', () => {
     expect(harness.tab('Usage Summary')).toEqual(summary);
   });
 
+  it('stops when the header row of a one-row tab is gone', async () => {
+    await ready(scenarioWith([podWithLog('aaaa1111', sessionEvents('ana', 1, NOW_SECONDS))]));
+    harness.refresh();
+    harness.env.spreadsheet.uncounted(() => harness.env.spreadsheet.sheet('Sessions').deleteRow(1));
+    const before = harness.tab('Sessions');
+    const report = harness.refresh();
+    expect(report.status).toBe('failed');
+    expect(report.message).toContain('"Session Key"');
+    expect(harness.tab('Sessions')).toEqual(before);
+  });
+
   it('rebuilds a summary tab whose header row was deleted', async () => {
     await ready(twoPods());
     harness.refresh();
