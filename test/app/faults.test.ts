@@ -97,6 +97,17 @@ describe('pod failures', () => {
     expect(harness.rows('Sessions').map((row) => row.User)).toEqual(['bo', 'bo', 'bo']);
   });
 
+  it('waits for a hanging pod only once', async () => {
+    await ready(twoPods());
+    harness.env.urlFetch.timeoutMs = 300;
+    await servers.addFault({ host: 'aaaa1111-7777.proxy.runpod.net', status: 200, body: '[]', delayMs: 2000 });
+    harness.refresh();
+    const hanging = harness.env.urlFetch.requests.filter((request) => request.url.includes('aaaa1111'));
+    expect(hanging).toHaveLength(2);
+    const results = Object.fromEntries(harness.rows('Sync Status').map((row) => [row['Pod ID'], row.Result]));
+    expect(results).toEqual({ aaaa1111: 'unreachable', bbbb2222: 'ok' });
+  });
+
   it('keeps synced rows when a pod later fails', async () => {
     await ready(twoPods());
     harness.refresh();
