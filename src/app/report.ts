@@ -7,12 +7,15 @@ export function describeOutcome(outcome: RefreshOutcome): string {
   const asked = outcome.pods.filter((pod) => pod.result !== 'not running' && pod.result !== 'not exposed').length;
   const failed = outcome.pods.filter((pod) => !['ok', 'not running', 'not exposed', 'not reached'].includes(pod.result));
   const notReached = outcome.pods.filter((pod) => pod.result === 'not reached').length;
-  let text = `Synced ${synced} of ${asked} pods with a control panel: ${outcome.rowsAdded} sessions added, ${outcome.rowsUpdated} updated.`;
+  let text = `Synced ${synced} of ${count(asked, 'pod')} with a control panel: ${count(outcome.rowsAdded, 'session')} added, ${outcome.rowsUpdated} updated.`;
+  if (asked === 0 && outcome.pods.some((pod) => pod.result === 'not exposed')) {
+    text += ' No running pod exposes the control-panel port: check the port in Usage > Settings… against the ports in the pods\' template.';
+  }
   if (outcome.invalidRecords > 0) {
-    text += ` ${outcome.invalidRecords} log records could not be used (see the Invalid Rows tab).`;
+    text += ` ${count(outcome.invalidRecords, 'log record')} could not be used (see the Invalid Rows tab).`;
   }
   if (notReached > 0) {
-    text += ` ${notReached} pods were not read before the time limit; the next refresh reads them first.`;
+    text += ` ${count(notReached, 'pod')} could not be read before the time limit; the next refresh reads them first.`;
   }
   if (failed.length > 0) {
     text += ` Problems: ${failed.map((pod) => `${pod.podName} (${pod.result})`).join(', ')}; see the Sync Status tab.`;
@@ -22,4 +25,9 @@ export function describeOutcome(outcome: RefreshOutcome): string {
     return `RunPod's API failed: ${outcome.runpodFailure.message} ${known} Live Pods, Account and prices were left as they were. ${asked === 0 ? '' : text}`.trim();
   }
   return text;
+}
+
+/** Writes a count with its noun, singular for one: "1 session", "3 sessions". */
+function count(value: number, noun: string): string {
+  return `${value} ${noun}${value === 1 ? '' : 's'}`;
 }

@@ -286,7 +286,7 @@ describe('time limit', () => {
     const first = harness.refresh();
     const deferred = first.outcome?.pods.filter((pod) => pod.result === 'not reached') ?? [];
     expect(deferred.length).toBeGreaterThan(0);
-    expect(first.message).toContain('not read before the time limit');
+    expect(first.message).toContain('could not be read before the time limit');
 
     harness.env.clock.advance(HOUR);
     const second = harness.refresh();
