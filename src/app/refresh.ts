@@ -10,7 +10,7 @@ import type { InvalidRecord, PodSnapshot, Session } from '../core/types';
 import type { HttpPort, HttpResult } from '../platform/http-port';
 import { readPodAnswers, type PodReading } from '../pods/panel-answers';
 import { planPanelRequests, type PanelSettings, type PodPlan } from '../pods/panel-requests';
-import { readSnapshotAnswer, snapshotRequest, type RunPodFailure } from '../runpod/snapshot';
+import { readSnapshotAnswer, snapshotRequest, type RunPodFailure, type RunPodSnapshot } from '../runpod/snapshot';
 import { accountRow, livePodRows, monthlyRows, summaryRows, type PanelState } from '../sheet/derived-tabs';
 import { readKnownPanelPods } from '../sheet/live-pods-tab';
 import { invalidCells, invalidIdentity, readInvalidIdentities } from '../sheet/invalid-rows-tab';
@@ -48,6 +48,8 @@ export interface RefreshOutcome {
   invalidRecords: number;
   users: { user: string; hours: number; cost: number; sessions: number }[];
   totalCost: number;
+  /** Pods in RunPod's snapshot that the sheet could not read. */
+  unreadablePods: { id: string; reason: string }[];
 }
 
 export function runRefresh(context: RefreshContext): RefreshOutcome {
@@ -59,6 +61,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
     log(`RunPod snapshot failed (${answer.failure.action}): ${answer.failure.message}`);
   } else {
     log(`RunPod snapshot: ${answer.snapshot.pods.length} pods, balance $${answer.snapshot.account.balance}, spending $${answer.snapshot.account.spendPerHr}/hr.`);
+    answer.snapshot.unreadablePods.forEach((pod) => log(`RunPod listed pod ${pod.id} in a shape the sheet cannot read (${pod.reason}); its rows are left as they are.`));
   }
 
   // Opened in the order people read them, so a first refresh creates the tabs in that order.
@@ -99,7 +102,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
     podGpuTypes: new Map(pods.filter((pod) => pod.gpuType).map((pod) => [pod.id, pod.gpuType as string])),
   });
   if (snapshot) {
-    const ended = endAbandonedSessions(merged, abandonedTest(snapshot.pods, readings, priced));
+    const ended = endAbandonedSessions(merged, abandonedTest(snapshot, readings, priced));
     if (ended > 0) log(`Ended ${ended} running sessions whose pod stopped or whose log no longer holds them.`);
   }
   const sessionUpdates = new Map<number, RowValues>();
@@ -133,6 +136,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
     invalidRecords: newInvalid,
     users: summary.users.map(({ user, hours, cost, sessions }) => ({ user, hours, cost, sessions })),
     totalCost: summary.total.cost,
+    unreadablePods: snapshot?.unreadablePods ?? [],
   };
 }
 
@@ -140,8 +144,9 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
  * Decides which running rows will never close by themselves: RunPod no longer lists their pod as
  * RUNNING, or the pod's event log was read and no longer contains the session.
  */
-function abandonedTest(pods: readonly PodSnapshot[], readings: ReadonlyMap<string, PodReading>, sessions: readonly Session[]): (row: SessionRow) => boolean {
-  const running = new Set(pods.filter((pod) => pod.desiredStatus === 'RUNNING').map((pod) => pod.id));
+function abandonedTest(snapshot: RunPodSnapshot, readings: ReadonlyMap<string, PodReading>, sessions: readonly Session[]): (row: SessionRow) => boolean {
+  // A pod RunPod listed in an unreadable shape may well be running, so its sessions stay open.
+  const running = new Set(snapshot.pods.filter((pod) => pod.desiredStatus === 'RUNNING').map((pod) => pod.id).concat(snapshot.unreadablePods.map((pod) => pod.id)));
   const reported = new Set(sessions.map((session) => session.key));
   return (row) => {
     if (reported.has(row.key)) return false;

@@ -17,6 +17,10 @@ export function describeOutcome(outcome: RefreshOutcome): string {
   if (notReached > 0) {
     text += ` ${count(notReached, 'pod')} could not be read before the time limit; the next refresh reads them first.`;
   }
+  if (outcome.unreadablePods.length > 0) {
+    const ids = outcome.unreadablePods.map((pod) => pod.id).join(', ');
+    text += ` RunPod listed ${count(outcome.unreadablePods.length, 'pod')} (${ids}) in a shape the sheet cannot read, so they were skipped; if this lasts, report it with the execution log.`;
+  }
   if (failed.length > 0) {
     text += ` Problems: ${failed.map((pod) => `${pod.podName} (${pod.result})`).join(', ')}; see the Sync Status tab.`;
   }

@@ -5,11 +5,13 @@ import { describeIssues } from '../core/log-schemas';
 import type { AccountSnapshot, PodSnapshot } from '../core/types';
 import { headerValue, type HttpRequest, type HttpResult } from '../platform/http-port';
 import { RUNPOD_GRAPHQL_URL, SNAPSHOT_QUERY } from './graphql-query';
-import { MyselfSchema, type RunPodPod } from './snapshot-schema';
+import { MyselfSchema, PodSchema, type RunPodPod } from './snapshot-schema';
 
 export interface RunPodSnapshot {
   account: AccountSnapshot;
   pods: PodSnapshot[];
+  /** Pods RunPod listed in a shape the sheet cannot read, with the reason; their rows are left alone. */
+  unreadablePods: { id: string; reason: string }[];
 }
 
 /** The action a person should take after a failure: fix the key, or wait for the next refresh. */
@@ -70,7 +72,18 @@ export function readSnapshotAnswer(result: HttpResult): RunPodAnswer {
     spendPerHr: parsed.output.currentSpendPerHr,
     spendLimit: parsed.output.spendLimit ?? null,
   };
-  return { ok: true, snapshot: { account, pods: parsed.output.pods.map(toPodSnapshot) } };
+  const pods: PodSnapshot[] = [];
+  const unreadablePods: { id: string; reason: string }[] = [];
+  parsed.output.pods.forEach((raw, index) => {
+    const pod = v.safeParse(PodSchema, raw);
+    if (pod.success) {
+      pods.push(toPodSnapshot(pod.output));
+      return;
+    }
+    const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : `#${index}`;
+    unreadablePods.push({ id, reason: `myself.pods.${index}.${describeIssues(pod.issues)}` });
+  });
+  return { ok: true, snapshot: { account, pods, unreadablePods } };
 }
 
 function failureForStatus(result: Extract<HttpResult, { ok: true }>): RunPodFailure | null {
@@ -139,8 +152,9 @@ function fail(action: RunPodFailureAction, message: string): RunPodAnswer {
   return { ok: false, failure: { action, message } };
 }
 
+/** Joins GraphQL error messages without their final full stops, as the caller adds its own. */
 function errorText(errors: { message?: unknown }[]): string {
-  return errors.map((error) => (typeof error.message === 'string' ? error.message : 'unknown error')).join('; ');
+  return errors.map((error) => (typeof error.message === 'string' ? error.message.replace(/\.+\s*$/, '') : 'unknown error')).join('; ');
 }
 
 function errorTextFromBody(text: string): string {

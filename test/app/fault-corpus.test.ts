@@ -118,6 +118,8 @@ interface RunPodCase {
     /** True when the hourly trigger must fail, so that Apps Script emails its owner. */
     triggerFails?: boolean;
     livePods?: Record<string, Record<string, unknown>>;
+    /** Pod ids in Live Pods after the fault; both test pods when absent. */
+    livePodIds?: string[];
     syncStatus?: Record<string, { result: string; errorContains?: string[] }>;
   };
 }
@@ -581,7 +583,7 @@ async function runpodTimeline(spec: RunPodCase, withFault: boolean): Promise<unk
     expect(report.status).toBe(spec.expect.status);
     for (const part of spec.expect.messageContains ?? []) expect(report.message).toContain(part);
     expectNoFalseZeros(report.message);
-    expect(harness.rows('Live Pods').map((row) => row['Pod ID'])).toEqual([POD_A, POD_B]);
+    expect(harness.rows('Live Pods').map((row) => row['Pod ID'])).toEqual(spec.expect.livePodIds ?? [POD_A, POD_B]);
     for (const [podId, cells] of Object.entries(spec.expect.livePods ?? {})) {
       expect(harness.rows('Live Pods').find((row) => row['Pod ID'] === podId)).toMatchObject(cells);
     }

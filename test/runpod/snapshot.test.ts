@@ -27,6 +27,15 @@ describe('readSnapshotAnswer', () => {
     expect(result.snapshot.pods[3]).toMatchObject({ id: 'p6q7r8s9t0', runtimeUp: false, uptimeSeconds: null });
   });
 
+  it('skips one unreadable pod and keeps the others', () => {
+    const body = JSON.parse(readFixture('runpod/graphql-myself-pods.json'));
+    delete body.data.myself.pods[1].desiredStatus;
+    const result = readSnapshotAnswer(answer(200, JSON.stringify(body)));
+    if (!result.ok) throw new Error(result.failure.message);
+    expect(result.snapshot.pods.map((pod) => pod.id)).toEqual(['a1b2c3d4e5', 'k1l2m3n4o5', 'p6q7r8s9t0', 'u1v2w3x4y5']);
+    expect(result.snapshot.unreadablePods).toEqual([{ id: 'f6g7h8i9j0', reason: expect.stringContaining('myself.pods.1.desiredStatus') }]);
+  });
+
   it('treats a running price of 0 as unknown', () => {
     const body = JSON.parse(readFixture('runpod/graphql-myself-pods.json'));
     body.data.myself.pods[0].costPerHr = 0;
