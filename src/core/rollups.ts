@@ -6,6 +6,11 @@ import { monthOf, nextMonthStart, type OffsetAt } from './time-zone';
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
 
+// Taken from Math once: the loops below run for every session row, and in the node:vm sandbox that
+// the tests and the benchmark run the bundle in, each lookup of a global such as Math costs about
+// 100 ns (about 10 times its cost at top level in node).
+const { floor, max, min } = Math;
+
 export interface UserTotal {
   user: string;
   hours: number;
@@ -36,7 +41,7 @@ export function summarizeByUser(rows: readonly (SessionRow | null)[]): UsageSumm
     total.sessions += 1;
     total.running += row.status === 'running' ? 1 : 0;
     total.estimatedCost += row.priceBasis === 'estimated' ? (row.totalCost ?? 0) : 0;
-    total.lastActivityMs = Math.max(total.lastActivityMs, row.endMs ?? row.lastSyncedMs);
+    total.lastActivityMs = max(total.lastActivityMs, row.endMs ?? row.lastSyncedMs);
     byUser.set(key, total);
   }
 
@@ -76,7 +81,7 @@ export function summarizeByMonth(rows: readonly (SessionRow | null)[], nowMs: nu
   const totals = new Map<string, Map<string, MonthlyTotal>>();
   for (const row of rows) {
     if (!row) continue;
-    const endMs = row.endMs ?? Math.max(nowMs, row.startMs);
+    const endMs = row.endMs ?? max(nowMs, row.startMs);
     const spanMs = endMs - row.startMs;
     const splitEndMs = spanMs > 0 ? endMs : row.startMs + 1;
     const key = userKeys.of(row.user);
@@ -84,7 +89,7 @@ export function summarizeByMonth(rows: readonly (SessionRow | null)[], nowMs: nu
     let fromMs = row.startMs;
     let month = calendar.monthAt(fromMs);
     while (fromMs < splitEndMs) {
-      const untilMs = Math.min(month.nextStartMs, splitEndMs);
+      const untilMs = min(month.nextStartMs, splitEndMs);
       const share = spanMs > 0 ? (untilMs - fromMs) / spanMs : 1;
 
       let byUser = totals.get(month.label);
@@ -175,8 +180,8 @@ class MonthCalendar {
   }
 
   private labelAt(atMs: number): string {
-    const index = this.monthIndexOfDay(Math.floor((atMs - MAX_ZONE_OFFSET_MS) / MS_PER_DAY));
-    if (index !== this.monthIndexOfDay(Math.floor((atMs + MAX_ZONE_OFFSET_MS) / MS_PER_DAY))) {
+    const index = this.monthIndexOfDay(floor((atMs - MAX_ZONE_OFFSET_MS) / MS_PER_DAY));
+    if (index !== this.monthIndexOfDay(floor((atMs + MAX_ZONE_OFFSET_MS) / MS_PER_DAY))) {
       return monthOf(atMs, this.offsetAt);
     }
     let label = this.labels.get(index);

@@ -186,8 +186,12 @@ function rank(session: PricedSession): number {
   return (session.endMs !== null ? 4 : 0) + (session.source === 'usage_log' ? 2 : 0) + (session.startReconstructed ? 0 : 1);
 }
 
+// Taken from Math once: bucketOf runs twice for every session row, and in the node:vm sandbox that
+// the tests and the benchmark run the bundle in, each lookup of a global costs about 100 ns.
+const { floor } = Math;
+
 function bucketOf(atMs: number): number {
-  return Math.floor(atMs / SAME_INSTANT_TOLERANCE_MS);
+  return floor(atMs / SAME_INSTANT_TOLERANCE_MS);
 }
 
 function addNeighbours(buckets: Set<number>, atMs: number): void {
