@@ -4,6 +4,7 @@ import { describeKind, nextCursor, pairEvents, parseUsageLog } from '../core/usa
 import { parseUserStats } from '../core/user-stats';
 import type { InvalidRecord, Session } from '../core/types';
 import { headerValue, type HttpRequest, type HttpResult } from '../platform/http-port';
+import { isEventLogPath } from './panel-requests';
 import { preview } from '../runpod/snapshot';
 
 /** The result column of the Sync Status tab. */
@@ -30,6 +31,8 @@ interface PathReading {
   /** What went wrong on this path, without the path; empty when nothing did. */
   problem: string;
   cursorMs?: number | null;
+  /** A `not found` that means a missing file on the pod, not a path this panel lacks by design. */
+  missingFile?: boolean;
 }
 
 /** When no path gives sessions, the pod's result is the most telling failure among its paths. */
@@ -42,11 +45,15 @@ export function readPodAnswers(podId: string, requests: readonly HttpRequest[], 
   const nextCursorMs = logReading?.cursorMs !== undefined ? logReading.cursorMs : cursorMs;
   const bytes = results.reduce((sum, result) => sum + (result.ok ? result.bytes : 0), 0);
   const good = readings.filter((reading) => reading.result === 'ok');
-  const problems = readings.filter((reading) => reading.result !== 'ok' && reading.result !== 'not found');
+  // A path the panel lacks is normal; a missing event-log file on the pod is worth a word.
+  const problems = readings.filter((reading) => reading.result !== 'ok' && (reading.result !== 'not found' || (reading.missingFile && isEventLogPath(reading.path))));
 
   if (good.length > 0) {
+    // The event log is the only source of running sessions: when it failed, the pod is not `ok`
+    // even though another path gave finished sessions, so Last Success and the cursor stay put.
+    const logProblem = problems.find((reading) => isEventLogPath(reading.path));
     return {
-      result: 'ok',
+      result: logProblem ? logProblem.result : 'ok',
       sessions: good.flatMap((reading) => reading.sessions),
       invalid: good.flatMap((reading) => reading.invalid),
       error: joinProblems(problems.concat(good)),
@@ -96,10 +103,13 @@ function readPathAnswer(podId: string, path: string, result: HttpResult, cursorM
     return failed('unauthorized', path, `the control panel rejected the request (HTTP ${status}). Check the pod token in Usage > Settings… against the exporter's token.`);
   }
   if (status === 404 && !isHtml) {
-    return failed('not found', path, `not found on the control panel (HTTP 404). Check the paths in Usage > Settings….`);
+    return notFound(path, text);
+  }
+  if (status === 404) {
+    return failed('not found', path, `HTTP 404 page: the path does not exist on the control panel (check the paths in Usage > Settings…), or RunPod's proxy knows no pod with this id because it was terminated or moved.`);
   }
   if (status === 503 && !isHtml) {
-    return failed('log busy', path, `the panel was rewriting its log (HTTP 503). The next refresh tries again.`);
+    return failed('log busy', path, `the exporter could not read a whole file (HTTP 503: ${panelErrorText(text)}). The next refresh tries again; if Last Success stays old over several refreshes, check the file on the pod.`);
   }
   if (status !== 200 && !isHtml) {
     return failed('invalid log', path, `the control panel responded with HTTP ${status} (${panelErrorText(text)}), so it could not serve the log file. The exporter's log on the pod has the cause.`);
@@ -200,8 +210,27 @@ function truncationWarning(headers: Record<string, string>, cursorMs: number | n
 function proxyHint(status: number): string {
   if (status === 502) return ': nothing is listening on the port, so the control panel is not running';
   if (status === 524) return ': the panel took longer than the proxy\'s 100-second limit';
-  if (status === 404) return ': the proxy knows no pod with this id, so the pod was terminated or moved';
   return '';
+}
+
+/**
+ * Reads a JSON 404. The exporter says "usage log not found" (or "user stats not found") with the
+ * file's path when the file is missing on the pod, which is worth reporting even when another
+ * path worked; any other 404 means the panel has no such path.
+ */
+function notFound(path: string, text: string): PathReading {
+  let body: { error?: unknown; path?: unknown } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // Not JSON: treated as a path the panel lacks.
+  }
+  if (typeof body.error === 'string' && /^(usage log|user stats) not found$/.test(body.error)) {
+    const file = typeof body.path === 'string' ? ` at ${body.path}` : '';
+    const reading = failed('not found', path, `the exporter found no file${file} on the pod (HTTP 404). The panel creates it at its first session; if sessions have run, set USAGE_LOG_PATH or USER_STATS_PATH on the pod to where the panel writes.`);
+    return { ...reading, missingFile: true };
+  }
+  return failed('not found', path, 'not found on the control panel (HTTP 404). Check the paths in Usage > Settings…');
 }
 
 function failed(result: SyncResult, path: string, problem: string): PathReading {

@@ -36,7 +36,7 @@ describe('readPodAnswers', () => {
     ['a proxy 502 page', answer(502, '<html><body>502 Bad Gateway</body></html>', 'text/html'), 'unreachable', 'nothing is listening'],
     ['a proxy 524 page', answer(524, '<html>A timeout occurred</html>', 'text/html'), 'unreachable', '100-second limit'],
     ['a wrong token', answer(401, '{"error":"unauthorized"}'), 'unauthorized', 'pod token'],
-    ['a busy log', answer(503, '{"error":"log busy"}'), 'log busy', 'rewriting'],
+    ['a busy log', answer(503, '{"error":"log busy"}'), 'log busy', 'could not read a whole file'],
     ['an empty body', answer(200, ''), 'invalid log', 'empty'],
     ['a body cut off', answer(200, '[{"user": "ana", "act'), 'invalid log', 'cut off'],
     ['a login page', answer(200, '<!DOCTYPE html><form>Sign in</form>', 'text/html'), 'unauthorized', 'sign-in page'],
@@ -45,7 +45,7 @@ describe('readPodAnswers', () => {
     ['a dropped connection', { ok: false, error: 'Unexpected error: x' } as HttpResult, 'unreachable', 'dropped before an answer'],
     ['a hanging pod', { ok: false, error: 'Timeout: x' } as HttpResult, 'unreachable', 'UrlFetchApp gave up waiting'],
     ['an answer over UrlFetchApp\'s limit', { ok: false, error: 'Response too large' } as HttpResult, 'invalid log', 'larger than the 50 MB'],
-    ['a proxy 404 page', answer(404, '<html>404 Not Found</html>', 'text/html'), 'unreachable', 'terminated or moved'],
+    ['a proxy 404 page', answer(404, '<html>404 Not Found</html>', 'text/html'), 'not found', 'terminated or moved'],
     ['a firewall 403 page', answer(403, '<html>Access denied</html>', 'text/html'), 'unauthorized', 'sign-in page or RunPod\'s firewall'],
     ['an exporter error', answer(500, '{"error":"usage log too large","size_bytes":20000000,"max_bytes":10485760}'), 'invalid log', 'HTTP 500 (usage log too large)'],
     ['a sign-in page after a redirect', answer(200, '<html><form action="/login"><input type="password" name="p"></form></html>', 'text/html'), 'unauthorized', 'sign-in page'],
@@ -127,5 +127,29 @@ describe('readPodAnswers with a cursor', () => {
     const reading = readPodAnswers(POD, requests, [truncated, NOT_FOUND], 1794000000000);
     expect(reading.result).toBe('ok');
     expect(reading.error).toContain('dropped older events');
+  });
+});
+
+describe('readPodAnswers with one path failing', () => {
+  const stats = answer(200, readFixture('control-panel/k1l2m3n4o5-api_user_stats.json'));
+
+  it('reports a busy event log although user_stats worked', () => {
+    const reading = readPodAnswers(POD, requests, [answer(503, '{"error":"log busy"}'), stats]);
+    expect(reading.result).toBe('log busy');
+    expect(reading.sessions.length).toBeGreaterThan(0);
+    expect(reading.eventLogRead).toBe(false);
+  });
+
+  it('stays ok when the panel lacks the event-log path', () => {
+    const reading = readPodAnswers(POD, requests, [answer(404, '<!doctype html><title>404 Not Found</title>', 'text/html'), stats]);
+    expect(reading.result).toBe('ok');
+    expect(reading.error).toBe('');
+  });
+
+  it('names a missing log file on the pod', () => {
+    const missing = answer(404, '{"error":"usage log not found","path":"/workspace/user_data/usage_log.json"}');
+    const reading = readPodAnswers(POD, requests, [missing, stats]);
+    expect(reading.result).toBe('not found');
+    expect(reading.error).toContain('no file at /workspace/user_data/usage_log.json');
   });
 });
