@@ -185,6 +185,14 @@ class UsageLogEndpointTests(ServerTestCase):
         self.assertEqual(headers["X-Log-Entries"], "1000")
         self.assertEqual(headers["X-Log-First-Timestamp"], "1773170952.629714")
 
+    def test_invalid_utf8_byte_is_replaced(self) -> None:
+        self.write_log(b'[{"user": "caf\xe9", "action": "start", "timestamp": 1794322676.5}]')
+
+        status, _, body = self.request("GET", "/usage-log")
+
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body), [{"user": "caf\ufffd", "action": "start", "timestamp": 1794322676.5}])
+
     def test_since_in_future_returns_empty_list(self) -> None:
         self.write_log(FULL_LOG_PATH.read_bytes())
         since = int(time.time()) + 10 * 365 * 86400

@@ -182,7 +182,7 @@ def _load_json_file(
             problem = "file is empty"
             continue
         try:
-            value = json.loads(data)
+            value = _loads_tolerating_bad_bytes(data)
         except (ValueError, RecursionError) as error:
             problem = "invalid JSON: %s" % error
             continue
@@ -203,6 +203,18 @@ def _load_json_file(
         {"error": busy_error, "detail": detail, "path": path},
         {"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
     ))
+
+
+def _loads_tolerating_bad_bytes(data: bytes) -> Any:
+    """Parse JSON bytes; invalid UTF-8 becomes U+FFFD instead of failing the whole file.
+
+    A single bad byte never goes away by reading again, so treating it as a torn read would
+    answer 503 forever. The sheet sets aside the one record whose user name holds U+FFFD.
+    """
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError:
+        return json.loads(data.decode("utf-8", errors="replace"))
 
 
 def _read_capped(path: str, label: str, max_bytes: int) -> Optional[bytes]:
