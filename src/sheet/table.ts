@@ -35,7 +35,10 @@ export interface Table {
   columnOf: Map<string, number>;
   /** Data rows below the header, as read, in every column of the sheet. */
   rows: unknown[][];
-  /** Number of rows the sheet can hold before it must grow, or null when not read yet. */
+  /**
+   * Not read any more: writes grow the sheet only when `getRange` rejects their range. Kept
+   * because callers build tables with `maxRows: null`.
+   */
   maxRows: number | null;
 }
 
@@ -224,35 +227,24 @@ function managedRuns(table: Table): { start: number; headers: string[] }[] {
   return runs;
 }
 
+/** Rows added at least each time a tab is too short for a write. */
+const MIN_GROWTH_ROWS = 500;
+
 /**
- * Returns the range for a write, growing the sheet first when the write would pass its last row,
- * as `getRange` rejects such a range. The sheet's size is read only after `getRange` rejected the
- * range, so a refresh whose rows fit costs no `getMaxRows` call. A range rejected for another
- * reason is rejected again after the check and raises.
+ * Returns the range for a write. `getRange` rejects a range that passes the sheet's last row; then
+ * rows are inserted below the last row the table read, enough for the write and at least 500, and
+ * the range is asked for again. So the sheet's size is never read, and only a write that does not
+ * fit costs an extra call. A range rejected for another reason is rejected again and raises.
  */
 function rangeToWrite(table: Table, row: number, column: number, numRows: number, numColumns: number): GoogleAppsScript.Spreadsheet.Range {
-  const lastSheetRow = row + numRows - 1;
-  if (table.maxRows === null) {
-    try {
-      return table.sheet.getRange(row, column, numRows, numColumns);
-    } catch {
-      ensureCapacity(table, lastSheetRow);
-    }
-  } else {
-    ensureCapacity(table, lastSheetRow);
-  }
-  return table.sheet.getRange(row, column, numRows, numColumns);
-}
-
-/** Grows the sheet when a write would pass its last row. */
-function ensureCapacity(table: Table, lastSheetRow: number): void {
-  if (table.maxRows === null) {
-    table.maxRows = table.sheet.getMaxRows();
-  }
-  if (lastSheetRow > table.maxRows) {
-    const extra = Math.max(lastSheetRow - table.maxRows, 500);
-    table.sheet.insertRowsAfter(table.maxRows, extra);
-    table.maxRows += extra;
+  try {
+    return table.sheet.getRange(row, column, numRows, numColumns);
+  } catch {
+    // The header and the data rows read end at this row; every row below it is empty.
+    const lastContentRow = table.rows.length + 1;
+    const lastSheetRow = row + numRows - 1;
+    table.sheet.insertRowsAfter(lastContentRow, Math.max(lastSheetRow - lastContentRow, MIN_GROWTH_ROWS));
+    return table.sheet.getRange(row, column, numRows, numColumns);
   }
 }
 
