@@ -1,5 +1,5 @@
 /** The refresh as Apps Script runs it, from the menu or the hourly trigger: settings, lock, report. */
-import { loadSettings } from '../platform/settings-store';
+import { loadSettings, loadTrackedAccount, saveTrackedAccount } from '../platform/settings-store';
 import { spreadsheetOffsets } from '../platform/time-zone';
 import { errorMessage, urlFetchPort } from '../platform/url-fetch';
 import { SheetLayoutError } from '../sheet/table';
@@ -60,6 +60,7 @@ function refreshUnderLock(): RefreshReport {
     const spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
     log('Refresh started.');
     const startedMs = Date.now();
+    const trackedAccountId = loadTrackedAccount();
     const outcome = runRefresh({
       http: urlFetchPort(log),
       spreadsheet,
@@ -70,9 +71,12 @@ function refreshUnderLock(): RefreshReport {
       deadlineMs: startedMs + FETCH_BUDGET_MS,
       offsetAt: spreadsheetOffsets(spreadsheet.getSpreadsheetTimeZone()),
       log,
+      trackedAccountId,
     });
+    if (outcome.accountId !== null && trackedAccountId === null) saveTrackedAccount(outcome.accountId);
     log('Refresh finished.');
-    return { status: outcome.ok ? 'done' : 'partial', message: describeOutcome(outcome), outcome };
+    const status = outcome.ok ? 'done' : outcome.wroteNothing ? 'failed' : 'partial';
+    return { status, message: describeOutcome(outcome), outcome };
   } catch (error) {
     const message = error instanceof SheetLayoutError ? error.message : `Refresh failed: ${errorMessage(error)}. Rows already in the sheet are kept; the next refresh tries again.`;
     console.error(message);

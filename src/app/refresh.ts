@@ -33,6 +33,8 @@ export interface RefreshContext {
   clock: () => number;
   /** No new batch of pod requests starts after this instant; the rest wait for the next refresh. */
   deadlineMs: number;
+  /** The RunPod account the sheet has tracked so far, or null before the first refresh. */
+  trackedAccountId: string | null;
 }
 
 /** Requests per `fetchAll`: few batches, but a place to check the clock between them. */
@@ -50,6 +52,10 @@ export interface RefreshOutcome {
   totalCost: number;
   /** Pods in RunPod's snapshot that the sheet could not read. */
   unreadablePods: { id: string; reason: string }[];
+  /** The account of this refresh's snapshot, to track from now on; null without a snapshot. */
+  accountId: string | null;
+  /** True when the refresh stopped before touching the sheet. */
+  wroteNothing: boolean;
 }
 
 export function runRefresh(context: RefreshContext): RefreshOutcome {
@@ -57,6 +63,15 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
 
   const answer = readSnapshotAnswer(http.fetchAll([snapshotRequest(context.apiKey)])[0] as HttpResult);
   const snapshot = answer.ok ? answer.snapshot : null;
+  if (snapshot && context.trackedAccountId !== null && snapshot.accountId !== context.trackedAccountId) {
+    // Another account's pods would look like every tracked pod had stopped, and end their sessions.
+    const failure: RunPodFailure = {
+      action: 'fix key',
+      message: `The RunPod key stored for you belongs to account ${snapshot.accountId}, but this sheet tracks account ${context.trackedAccountId}. Open Usage > Settings… and paste a key of the team's account.`,
+    };
+    log(failure.message);
+    return { ...emptyOutcome(failure), accountId: null };
+  }
   if (!answer.ok) {
     log(`RunPod snapshot failed (${answer.failure.action}): ${answer.failure.message}`);
   } else {
@@ -137,7 +152,13 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
     users: summary.users.map(({ user, hours, cost, sessions }) => ({ user, hours, cost, sessions })),
     totalCost: summary.total.cost,
     unreadablePods: snapshot?.unreadablePods ?? [],
+    accountId: snapshot?.accountId ?? null,
+    wroteNothing: false,
   };
+}
+
+function emptyOutcome(failure: RunPodFailure): RefreshOutcome {
+  return { ok: false, runpodFailure: failure, pods: [], rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, users: [], totalCost: 0, unreadablePods: [], accountId: null, wroteNothing: true };
 }
 
 /**

@@ -3,6 +3,9 @@ import type { RefreshOutcome } from './refresh';
 
 /** Summarises a finished refresh in one or two sentences. */
 export function describeOutcome(outcome: RefreshOutcome): string {
+  if (outcome.wroteNothing && outcome.runpodFailure) {
+    return `${outcome.runpodFailure.message} Nothing was written.`;
+  }
   const synced = outcome.pods.filter((pod) => pod.result === 'ok').length;
   const asked = outcome.pods.filter((pod) => pod.result !== 'not running' && pod.result !== 'not exposed').length;
   const failed = outcome.pods.filter((pod) => !['ok', 'not running', 'not exposed', 'not reached'].includes(pod.result));

@@ -10,6 +10,7 @@ const POD_TOKEN = 'pod.token';
 const PANEL_PORT = 'panel.port';
 const PANEL_PATHS = 'panel.paths';
 const TRIGGER_OWNER = 'trigger.owner';
+const ACCOUNT_ID = 'runpod.accountId';
 
 export interface StoredSettings {
   apiKey: string | null;
@@ -44,6 +45,15 @@ export function saveSettings(settings: ValidSettings): void {
     [PANEL_PORT]: String(settings.port),
     [PANEL_PATHS]: settings.paths.join(', '),
   });
+}
+
+/** Returns the RunPod account this sheet tracks: the one of its first successful refresh. */
+export function loadTrackedAccount(): string | null {
+  return PropertiesService.getDocumentProperties().getProperty(ACCOUNT_ID);
+}
+
+export function saveTrackedAccount(accountId: string): void {
+  PropertiesService.getDocumentProperties().setProperty(ACCOUNT_ID, accountId);
 }
 
 export function saveTriggerOwner(email: string | null): void {

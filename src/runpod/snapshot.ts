@@ -8,6 +8,8 @@ import { RUNPOD_GRAPHQL_URL, SNAPSHOT_QUERY } from './graphql-query';
 import { MyselfSchema, PodSchema, type RunPodPod } from './snapshot-schema';
 
 export interface RunPodSnapshot {
+  /** RunPod's id of the account the key belongs to. */
+  accountId: string;
   account: AccountSnapshot;
   pods: PodSnapshot[];
   /** Pods RunPod listed in a shape the sheet cannot read, with the reason; their rows are left alone. */
@@ -83,7 +85,7 @@ export function readSnapshotAnswer(result: HttpResult): RunPodAnswer {
     const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : `#${index}`;
     unreadablePods.push({ id, reason: `myself.pods.${index}.${describeIssues(pod.issues)}` });
   });
-  return { ok: true, snapshot: { account, pods, unreadablePods } };
+  return { ok: true, snapshot: { accountId: parsed.output.id, account, pods, unreadablePods } };
 }
 
 function failureForStatus(result: Extract<HttpResult, { ok: true }>): RunPodFailure | null {

@@ -86,6 +86,22 @@ describe('RunPod failures', () => {
   });
 });
 
+describe('account changes', () => {
+  it('writes nothing with a key of another account', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    const before = harness.tab('Sessions');
+    const other = scenarioWith([podWithLog('cccc3333', sessionEvents('zed', 1, NOW_SECONDS))]);
+    await servers.setScenario({ ...other, apiKey: twoPods().apiKey, account: { ...other.account, id: 'user_other' } });
+    harness.env.clock.advance(HOUR);
+    const report = harness.refresh();
+    expect(report.status).toBe('failed');
+    expect(report.message).toContain('belongs to account user_other, but this sheet tracks account user_test');
+    expect(harness.tab('Sessions')).toEqual(before);
+    expect(harness.rows('Sessions').filter((row) => row.Status === 'running')).toHaveLength(1);
+  });
+});
+
 describe('pod failures', () => {
   it('keeps the other pods when one refuses the connection', async () => {
     await ready(twoPods());
