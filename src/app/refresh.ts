@@ -105,12 +105,23 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
 
   // Prices first: the sessions below are priced with this refresh's observation included.
   const priceRows = readPriceRows(pricesTable);
-  const prices = recordPrices(priceRows.records, snapshot ? pods : [], nowMs);
+  const prices = recordPrices(priceRows.records, snapshot ? pods : [], nowMs, {
+    complete: snapshot !== null,
+    unknownPodIds: new Set(snapshot?.unreadablePods.map((pod) => pod.id) ?? []),
+  });
   writeRows(pricesTable, positionedUpdates(prices.changed, pricesTable.rows.length, (record) => priceRows.positionOf.get(priceIdentity(record)), priceCells));
 
   const existing = readSessionRows(sessionsTable);
   const timeline = new PriceTimeline(prices.records);
-  const priced = Array.from(readings.values()).flatMap((reading) => reading.sessions.map((session) => timeline.price(session, nowMs)));
+  // A session whose row names another pod moved with its volume: price it on both pods in turn.
+  const rowPod = new Map<string, string>();
+  existing.forEach((row) => row && row.status !== 'closed' && rowPod.set(row.key, row.podId));
+  const priced = Array.from(readings.values()).flatMap((reading) =>
+    reading.sessions.map((session) => {
+      const startPod = rowPod.get(session.key);
+      return timeline.price(session, nowMs, startPod && startPod !== session.podId ? [startPod, session.podId] : [session.podId]);
+    }),
+  );
   const merged = mergeSessions(existing, priced, {
     nowMs,
     podNames: new Map(pods.map((pod) => [pod.id, pod.name])),

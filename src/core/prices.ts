@@ -15,12 +15,25 @@ export const PRICE_COVERAGE_SLACK_MS = 65 * 60 * 1000;
 export interface PriceHistoryUpdate {
   /** Every record, old and new, ordered by pod and first sighting. */
   records: PriceRecord[];
-  /** Records that are new or whose `lastSeenMs` moved. */
+  /** Records that are new, or whose `lastSeenMs` or `stoppedSeenMs` moved. */
   changed: PriceRecord[];
 }
 
-/** Records the price of every pod that RunPod reports as running with a known price. */
-export function recordPrices(history: readonly PriceRecord[], pods: readonly PodSnapshot[], nowMs: number): PriceHistoryUpdate {
+export interface RecordPricesOptions {
+  /**
+   * True when `pods` is RunPod's whole pod list: a pod missing from it, or listed as not
+   * RUNNING, is then recorded as stopped. False when RunPod could not be read.
+   */
+  complete: boolean;
+  /** Pods RunPod listed in a shape the sheet could not read, whose state is unknown. */
+  unknownPodIds?: ReadonlySet<string>;
+}
+
+/**
+ * Records the price of every pod that RunPod reports as running with a known price, and marks
+ * the pods it reports stopped or no longer lists, so their next run starts a new record.
+ */
+export function recordPrices(history: readonly PriceRecord[], pods: readonly PodSnapshot[], nowMs: number, options: RecordPricesOptions = { complete: true }): PriceHistoryUpdate {
   const records = history.map((record) => ({ ...record }));
   const changed: PriceRecord[] = [];
   const latestByPod = new Map<string, PriceRecord>();
@@ -31,29 +44,46 @@ export function recordPrices(history: readonly PriceRecord[], pods: readonly Pod
     }
   }
 
+  const runningIds = new Set<string>();
   for (const pod of pods) {
     if (pod.desiredStatus !== 'RUNNING' || pod.costPerHr === null) {
       continue;
     }
+    runningIds.add(pod.id);
     const latest = latestByPod.get(pod.id);
-    if (latest && latest.costPerHr === pod.costPerHr) {
+    const stoppedSince = latest ? (latest.stoppedSeenMs ?? null) !== null : false;
+    if (latest && latest.costPerHr === pod.costPerHr && !stoppedSince) {
       if (nowMs > latest.lastSeenMs) {
         latest.lastSeenMs = nowMs;
         changed.push(latest);
       }
       continue;
     }
-    const record = { podId: pod.id, costPerHr: pod.costPerHr, firstSeenMs: nowMs, lastSeenMs: nowMs };
+    const record: PriceRecord = { podId: pod.id, costPerHr: pod.costPerHr, firstSeenMs: nowMs, lastSeenMs: nowMs, stoppedSeenMs: null };
     records.push(record);
     changed.push(record);
     latestByPod.set(pod.id, record);
+  }
+
+  if (options.complete) {
+    // A RUNNING pod with an unknown price keeps its record open, as it may well still be charging.
+    const stillListed = new Set(pods.filter((pod) => pod.desiredStatus === 'RUNNING').map((pod) => pod.id));
+    latestByPod.forEach((latest, podId) => {
+      if (runningIds.has(podId) || stillListed.has(podId) || options.unknownPodIds?.has(podId)) return;
+      if ((latest.stoppedSeenMs ?? null) !== null || nowMs <= latest.lastSeenMs) return;
+      latest.stoppedSeenMs = nowMs;
+      changed.push(latest);
+    });
   }
 
   records.sort((a, b) => (a.podId < b.podId ? -1 : a.podId > b.podId ? 1 : a.firstSeenMs - b.firstSeenMs));
   return { records, changed };
 }
 
-/** A pod's price history as a step function: each price holds from its first sighting to the next. */
+/**
+ * A pod's price history as a step function: each price holds from its first sighting to the next
+ * one, or to its last sighting when the pod was then found stopped, and nothing is charged in a gap.
+ */
 export class PriceTimeline {
   private readonly byPod = new Map<string, PriceRecord[]>();
 
@@ -67,43 +97,88 @@ export class PriceTimeline {
   }
 
   /**
-   * Prices a session on the pod it ran on, up to `nowMs` while it is still open. A session that
-   * runs outside the span where the pod's price was observed is priced at the nearest observed
-   * price and marked estimated.
+   * Prices a session up to `nowMs` while it is still open, at the prices of the pods it ran on:
+   * usually one, or the pod it started on and the pod its log moved to with the volume. A session
+   * that runs outside the spans where a price was observed is priced at the nearest observed
+   * price there, and marked estimated.
    */
-  price(session: Session, nowMs: number): PricedSession {
-    const records = this.byPod.get(session.podId);
+  price(session: Session, nowMs: number, podIds: readonly string[] = [session.podId]): PricedSession {
+    const records = podIds
+      .flatMap((podId) => this.byPod.get(podId) ?? [])
+      .sort((a, b) => a.firstSeenMs - b.firstSeenMs);
     const endMs = session.endMs ?? Math.max(nowMs, session.startMs);
-    if (!records || records.length === 0) {
+    if (records.length === 0) {
       return { ...session, costPerHr: null, totalCost: null, priceBasis: 'no price' };
     }
 
-    const totalCost = integrate(records, session.startMs, endMs);
+    const spans = chargedSpans(records);
+    const totalCost = integrate(spans, session.startMs, endMs);
     const hours = (endMs - session.startMs) / MS_PER_HOUR;
-    const first = records[0] as PriceRecord;
-    const last = records[records.length - 1] as PriceRecord;
-    const covered =
-      session.startMs >= first.firstSeenMs - PRICE_COVERAGE_SLACK_MS && endMs <= last.lastSeenMs + PRICE_COVERAGE_SLACK_MS;
+    const covered = uncoveredMs(spans, session.startMs, endMs) === 0;
     const basis: PriceBasis = covered && !session.startReconstructed ? 'observed' : 'estimated';
     const costPerHr = hours > 0 ? totalCost / hours : priceAt(records, session.startMs);
     return { ...session, costPerHr, totalCost, priceBasis: basis };
   }
 }
 
-/** Integrates the step function of prices over [startMs, endMs], in dollars. */
-function integrate(records: readonly PriceRecord[], startMs: number, endMs: number): number {
+/** A price in force from `fromMs` to `untilMs`, and the part of that span a refresh observed. */
+interface ChargedSpan {
+  costPerHr: number;
+  fromMs: number;
+  untilMs: number;
+  observedFromMs: number;
+  observedUntilMs: number;
+}
+
+/**
+ * Turns records into the spans when each price applied. The first price also applies before its
+ * first sighting and an open last price after its last one (nearest-price estimates). A price
+ * whose pod was then found stopped ends when it was found stopped: the pod stopped somewhere
+ * after its last sighting, and a session's own stop inside that window shows it still ran.
+ */
+function chargedSpans(records: readonly PriceRecord[]): ChargedSpan[] {
+  return records.map((record, index) => {
+    const next = records[index + 1];
+    const stopped = (record.stoppedSeenMs ?? null) !== null;
+    const fromMs = index === 0 ? -Infinity : record.firstSeenMs;
+    let untilMs = stopped ? (record.stoppedSeenMs as number) : Infinity;
+    if (next) untilMs = Math.min(untilMs, next.firstSeenMs);
+    const observedUntil = stopped || !next ? record.lastSeenMs : next.firstSeenMs;
+    return {
+      costPerHr: record.costPerHr,
+      fromMs,
+      untilMs,
+      observedFromMs: record.firstSeenMs - PRICE_COVERAGE_SLACK_MS,
+      observedUntilMs: observedUntil + PRICE_COVERAGE_SLACK_MS,
+    };
+  });
+}
+
+/** Integrates the prices over [startMs, endMs], in dollars. */
+function integrate(spans: readonly ChargedSpan[], startMs: number, endMs: number): number {
   let total = 0;
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i] as PriceRecord;
-    const next = records[i + 1];
-    const from = i === 0 ? -Infinity : record.firstSeenMs;
-    const until = next ? next.firstSeenMs : Infinity;
-    const overlap = Math.min(endMs, until) - Math.max(startMs, from);
+  for (const span of spans) {
+    const overlap = Math.min(endMs, span.untilMs) - Math.max(startMs, span.fromMs);
     if (overlap > 0) {
-      total += (overlap / MS_PER_HOUR) * record.costPerHr;
+      total += (overlap / MS_PER_HOUR) * span.costPerHr;
     }
   }
   return total;
+}
+
+/** Returns how much of [startMs, endMs] no refresh observed a price for. */
+function uncoveredMs(spans: readonly ChargedSpan[], startMs: number, endMs: number): number {
+  let covered = 0;
+  let reach = startMs;
+  for (const span of spans) {
+    const from = Math.max(span.observedFromMs, reach);
+    const until = Math.min(span.observedUntilMs, endMs);
+    if (until > from) {
+      covered += until - from;
+      reach = until;
+    }
+  }
+  return Math.max(0, endMs - startMs - covered);
 }
 
 function priceAt(records: readonly PriceRecord[], atMs: number): number {

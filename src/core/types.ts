@@ -60,6 +60,11 @@ export interface PriceRecord {
   costPerHr: number;
   firstSeenMs: number;
   lastSeenMs: number;
+  /**
+   * The first refresh after `lastSeenMs` that found the pod stopped or gone, or null while it runs.
+   * RunPod charges no GPU time between then and the pod's next record.
+   */
+  stoppedSeenMs?: number | null;
 }
 
 /** The account figures of one refresh. */

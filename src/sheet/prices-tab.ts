@@ -24,7 +24,7 @@ export function readPriceRows(table: Table): PriceRows {
     const firstSeenMs = readInstant(cellOf(table, row, 'First Seen'));
     const lastSeenMs = readInstant(cellOf(table, row, 'Last Seen'));
     if (podId === '' || costPerHr === null || firstSeenMs === null || lastSeenMs === null) return;
-    const record = { podId, costPerHr, firstSeenMs, lastSeenMs };
+    const record = { podId, costPerHr, firstSeenMs, lastSeenMs, stoppedSeenMs: readInstant(cellOf(table, row, 'Stopped Seen')) };
     records.push(record);
     positionOf.set(priceIdentity(record), position);
   });
@@ -37,5 +37,6 @@ export function priceCells(record: PriceRecord): RowValues {
     'Cost/hr ($)': numberCell(record.costPerHr),
     'First Seen': dateCell(record.firstSeenMs),
     'Last Seen': dateCell(record.lastSeenMs),
+    'Stopped Seen': dateCell(record.stoppedSeenMs ?? null),
   };
 }

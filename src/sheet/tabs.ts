@@ -112,6 +112,7 @@ export const PRICES: TabSpec = {
     { header: 'Cost/hr ($)', format: PRICE },
     { header: 'First Seen', format: DATE_TIME },
     { header: 'Last Seen', format: DATE_TIME },
+    { header: 'Stopped Seen', format: DATE_TIME },
   ],
 };
 

@@ -174,6 +174,60 @@ describe('sessions left open', () => {
   });
 });
 
+describe('pricing across stops and moves', () => {
+  it('charges nothing while the pod was stopped', async () => {
+    const start = NOW_SECONDS - 600;
+    await ready(scenarioWith([podWithLog('aaaa1111', [{ user: 'ana', action: 'start', timestamp: start, gpu: 'RTX 4090' }])]));
+    harness.refresh();
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    await servers.updatePod('aaaa1111', { desiredStatus: 'EXITED', runtime: null });
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    harness.env.clock.advance(10 * HOUR);
+    harness.refresh();
+    await servers.setScenario(scenarioWith([podWithLog('aaaa1111', [
+      { user: 'ana', action: 'start', timestamp: start, gpu: 'RTX 4090' },
+      { user: 'ana', action: 'stop', timestamp: NOW_SECONDS + 13.5 * 3600, duration_hours: 13.67, cost: 10.1 },
+    ])]));
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+
+    const [row] = harness.rows('Sessions');
+    // Charged from 18:50 until the pod was found stopped at 21:00, and from its restart at 08:00
+    // to the stop at 08:30, not for the 11 hours it was stopped.
+    const chargedHours = (2 * 3600 + 600) / 3600 + 0.5;
+    expect(row).toMatchObject({ Status: 'closed', 'Price Basis': 'estimated' });
+    expect(row?.['Total Cost ($)']).toBeCloseTo(chargedHours * 0.5, 3);
+  });
+
+  it('prices a session that moved with its volume on both pods', async () => {
+    const start = NOW_SECONDS - 600;
+    await ready(scenarioWith([podWithLog('aaaa1111', [{ user: 'ana', action: 'start', timestamp: start, gpu: 'RTX 4090' }])]));
+    harness.refresh();
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    const moved = podWithLog('bbbb2222', [
+      { user: 'ana', action: 'start', timestamp: start, gpu: 'RTX 4090' },
+      { user: 'ana', action: 'stop', timestamp: NOW_SECONDS + 2.5 * 3600, duration_hours: 2.67, cost: 1.97 },
+    ]);
+    moved.graphql.costPerHr = 3;
+    moved.graphql.adjustedCostPerHr = 3;
+    await servers.setScenario(scenarioWith([moved]));
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+    harness.env.clock.advance(HOUR);
+    harness.refresh();
+
+    const [row] = harness.rows('Sessions');
+    // 18:50 to 21:00 on the old pod at $0.50, then 21:00 to 21:30 on the new one at $3.
+    expect(row).toMatchObject({ 'Pod ID': 'aaaa1111', Status: 'closed' });
+    expect(row?.['Total Cost ($)']).toBeCloseTo((2 * 3600 + 600) / 3600 * 0.5 + 0.5 * 3, 3);
+  });
+});
+
 describe('changes people make to the sheet', () => {
   it('keeps sorting, an inserted column and notes', async () => {
     await ready(twoPods());

@@ -15,7 +15,7 @@ function session(startMs: number, endMs: number | null, podId = 'p1'): Session {
 describe('recordPrices', () => {
   it('adds a record for a pod seen for the first time', () => {
     const update = recordPrices([], [pod('p1', 0.27)], T0);
-    expect(update.records).toEqual([{ podId: 'p1', costPerHr: 0.27, firstSeenMs: T0, lastSeenMs: T0 }]);
+    expect(update.records).toEqual([{ podId: 'p1', costPerHr: 0.27, firstSeenMs: T0, lastSeenMs: T0, stoppedSeenMs: null }]);
     expect(update.changed).toHaveLength(1);
   });
 
@@ -83,5 +83,49 @@ describe('PriceTimeline', () => {
   it('estimates a session with a rebuilt start', () => {
     const rebuilt = { ...session(T0 + HOUR, T0 + 2 * HOUR), startReconstructed: true };
     expect(timeline.price(rebuilt, T0 + 30 * HOUR).priceBasis).toBe('estimated');
+  });
+});
+
+describe('prices across a pod stop', () => {
+  const running: PriceRecord = { podId: 'p1', costPerHr: 1, firstSeenMs: T0, lastSeenMs: T0 + 2 * HOUR, stoppedSeenMs: null };
+
+  it('marks a pod found stopped', () => {
+    const update = recordPrices([running], [pod('p1', 1, 'EXITED')], T0 + 3 * HOUR);
+    expect(update.records[0]?.stoppedSeenMs).toBe(T0 + 3 * HOUR);
+    expect(update.changed).toHaveLength(1);
+  });
+
+  it('marks a pod RunPod no longer lists', () => {
+    expect(recordPrices([running], [], T0 + 3 * HOUR).records[0]?.stoppedSeenMs).toBe(T0 + 3 * HOUR);
+  });
+
+  it('marks nothing when RunPod could not be read', () => {
+    expect(recordPrices([running], [], T0 + 3 * HOUR, { complete: false }).changed).toEqual([]);
+  });
+
+  it('starts a new record when the pod runs again', () => {
+    const stopped = { ...running, stoppedSeenMs: T0 + 3 * HOUR };
+    const update = recordPrices([stopped], [pod('p1', 1)], T0 + 12 * HOUR);
+    expect(update.records.map((record) => record.firstSeenMs)).toEqual([T0, T0 + 12 * HOUR]);
+  });
+
+  it('charges nothing while the pod was stopped', () => {
+    const timeline = new PriceTimeline([
+      { ...running, stoppedSeenMs: T0 + 3 * HOUR },
+      { podId: 'p1', costPerHr: 1, firstSeenMs: T0 + 12 * HOUR, lastSeenMs: T0 + 14 * HOUR, stoppedSeenMs: null },
+    ]);
+    // Charged from the start to when the pod was found stopped, then again from its restart.
+    const priced = timeline.price(session(T0 + HOUR, T0 + 13 * HOUR), T0 + 14 * HOUR);
+    expect(priced.totalCost).toBeCloseTo(2 + 1);
+    expect(priced.priceBasis).toBe('estimated');
+  });
+
+  it('prices a moved session at each pod in turn', () => {
+    const timeline = new PriceTimeline([
+      { podId: 'old', costPerHr: 1, firstSeenMs: T0, lastSeenMs: T0 + 2 * HOUR, stoppedSeenMs: T0 + 3 * HOUR },
+      { podId: 'new', costPerHr: 3, firstSeenMs: T0 + 3 * HOUR, lastSeenMs: T0 + 5 * HOUR, stoppedSeenMs: null },
+    ]);
+    const priced = timeline.price(session(T0 + HOUR, T0 + 4 * HOUR, 'new'), T0 + 5 * HOUR, ['old', 'new']);
+    expect(priced.totalCost).toBeCloseTo(2 * 1 + 1 * 3);
   });
 });
