@@ -47,8 +47,9 @@ export interface MergeResult {
 }
 
 /**
- * Two sessions of one user that start (or, for a rebuilt start, end) within this window are the
- * same session: the panel's two files may round the same instant differently.
+ * Two sessions of one user on one pod that start (or, for a rebuilt start, end) within this window
+ * are the same session: the panel's two files may round the same instant differently. On two pods
+ * they are two sessions, however close, unless their keys match exactly.
  */
 const SAME_INSTANT_TOLERANCE_MS = 2000;
 
@@ -81,14 +82,14 @@ export function mergeSessions(existing: readonly (SessionRow | null)[], sessions
   rows.forEach((row, position) => {
     if (!row) return;
     if (incomingKeys.has(row.key)) positionByKey.set(row.key, position);
-    if (startBuckets.has(bucketOf(row.startMs))) byStart.add(row.user, row.startMs, position);
+    if (startBuckets.has(bucketOf(row.startMs))) byStart.add(`${row.podId}|${row.user}`, row.startMs, position);
     if (row.endMs !== null && endBuckets.has(bucketOf(row.endMs))) byEnd.add(row.user, row.endMs, position);
   });
 
   for (const session of preferred) {
     let position = positionByKey.get(session.key);
     if (position === undefined) {
-      position = session.startReconstructed ? byEnd.find(session.user, session.endMs) : byStart.find(session.user, session.startMs);
+      position = session.startReconstructed ? byEnd.find(session.user, session.endMs) : byStart.find(`${session.podId}|${session.user}`, session.startMs);
     }
 
     if (position === undefined) {
@@ -97,7 +98,7 @@ export function mergeSessions(existing: readonly (SessionRow | null)[], sessions
       position = rows.length - 1;
       changed.push(position);
       positionByKey.set(session.key, position);
-      byStart.add(row.user, row.startMs, position);
+      byStart.add(`${row.podId}|${row.user}`, row.startMs, position);
       if (row.endMs !== null) byEnd.add(row.user, row.endMs, position);
       increment(addedByPod, session.podId);
       continue;
