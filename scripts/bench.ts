@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       }
     }
     const atLimit = values['no-limit'] ? null : await refreshAtCellLimit(servers, bundlePath);
-    if (atLimit) console.error(`At the cell limit: ${atLimit.status} (${(atLimit.wallMs / 1000).toFixed(1)} s)`);
+    if (atLimit) console.error(`At the cell limit: ${atLimit.fitting.status}, then ${atLimit.overflowing.status} (${(atLimit.wallMs / 1000).toFixed(1)} s)`);
 
     const capacity = DEFAULT_PODS.map((podCount) => historyCapacity(podCount, teamUserCount(podCount)));
     const results: BenchResults = { machine: machineDescription(), bundle, configs, capacity, atLimit, wallSeconds: (performance.now() - started) / 1000 };

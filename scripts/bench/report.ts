@@ -241,12 +241,15 @@ export function renderReport(results: BenchResults): string {
   ];
   if (results.atLimit) {
     const limit = results.atLimit;
+    const fitting = limit.fitting;
     parts.push(
-      '## A refresh at the cell limit',
+      '## Refreshes at the cell limit',
       [
-        `Sessions rows: ${count(limit.sessionRows)}; cells before the refresh: ${count(limit.cellsBefore)}.`,
-        `Result: ${limit.status}: ${limit.message}`,
-        `Session rows after: ${count(limit.sessionRowsAfter)}; log cursors moved: ${limit.cursorsMoved ? 'yes' : 'no'}.`,
+        `10 pods; the spreadsheet has ${count(limit.cellsBefore)} cells, with 100 empty rows below the sessions.`,
+        `- Hourly refresh with 10 new events: ${fitting.status}, ${count(fitting.rowsAdded)} added, ${fitting.reads} reads, ${fitting.writes} writes, ` +
+          `${seconds(fitting.use.cpuMs - fitting.fetch.cpuMs)} s CPU outside fetchAll (${seconds(fitting.spreadsheetCpuMs)} s in sheet calls), ${mib(heapGrowthBytes(fitting.use))} MiB heap growth.`,
+        `- Next refresh, 500 new sessions with ${count(limit.sessionRows)} rows in the sheet: ${limit.overflowing.status}: ${limit.overflowing.message}`,
+        `- Session rows after it: ${count(limit.sessionRowsAfter)}; log cursors moved: ${limit.cursorsMoved ? 'yes' : 'no'}.`,
       ].join('\n'),
     );
   }

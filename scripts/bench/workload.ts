@@ -301,6 +301,24 @@ function fillLogs(pods: BenchPod[], history: HistorySession[], newEventsByPod: n
   });
 }
 
+/**
+ * Builds `sessionsPerPod` closed sessions of 20 minutes each for every pod, back to back from
+ * `fromMs`: events for a later refresh than the workload's own.
+ */
+export function laterEvents(workload: Workload, sessionsPerPod: number, fromMs: number): Map<string, UsageEvent[]> {
+  const random = seededRandom(7);
+  const events = new Map<string, UsageEvent[]>();
+  for (const pod of workload.pods) {
+    const list: UsageEvent[] = [];
+    for (let i = 0; i < sessionsPerPod; i++) {
+      const startMs = fromMs + i * 30 * 60_000;
+      list.push(...sessionEvents(pod, pod.users[i % pod.users.length] as string, startMs, startMs + 20 * 60_000, random));
+    }
+    events.set(pod.id, list);
+  }
+  return events;
+}
+
 /** Header plus one row per session, in the column order of the Sessions tab. */
 function sessionsRows(history: HistorySession[], syncedMs: number): unknown[][] {
   const header = SESSIONS.columns.map((column) => column.header).concat(SESSIONS.personColumns ?? []);
