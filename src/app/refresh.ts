@@ -56,6 +56,8 @@ export interface RefreshOutcome {
   accountId: string | null;
   /** True when the refresh stopped before touching the sheet. */
   wroteNothing: boolean;
+  /** Sessions rows with content but no Session Key or Started, left out of every total. */
+  unreadableRows: number;
 }
 
 export function runRefresh(context: RefreshContext): RefreshOutcome {
@@ -165,11 +167,12 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
     unreadablePods: snapshot?.unreadablePods ?? [],
     accountId: snapshot?.accountId ?? null,
     wroteNothing: false,
+    unreadableRows: sessionsTable.rows.filter((raw, position) => existing[position] === null && raw.some((cell) => cell !== '' && cell !== null)).length,
   };
 }
 
 function emptyOutcome(failure: RunPodFailure): RefreshOutcome {
-  return { ok: false, runpodFailure: failure, pods: [], rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, users: [], totalCost: 0, unreadablePods: [], accountId: null, wroteNothing: true };
+  return { ok: false, runpodFailure: failure, pods: [], rowsAdded: 0, rowsUpdated: 0, invalidRecords: 0, users: [], totalCost: 0, unreadablePods: [], accountId: null, wroteNothing: true, unreadableRows: 0 };
 }
 
 /**

@@ -20,6 +20,10 @@ export function describeOutcome(outcome: RefreshOutcome): string {
   if (notReached > 0) {
     text += ` ${count(notReached, 'pod')} could not be read before the time limit; the next refresh reads them first.`;
   }
+  if (outcome.unreadableRows > 0) {
+    const verb = outcome.unreadableRows === 1 ? 'lacks' : 'lack';
+    text += ` ${count(outcome.unreadableRows, 'row')} in the Sessions tab ${verb} a Session Key or Started value, so they are left out of every total; undo the edit or fill the cells back in.`;
+  }
   if (outcome.unreadablePods.length > 0) {
     const ids = outcome.unreadablePods.map((pod) => pod.id).join(', ');
     text += ` RunPod listed ${count(outcome.unreadablePods.length, 'pod')} (${ids}) in a shape the sheet cannot read, so they were skipped; if this lasts, report it with the execution log.`;

@@ -46,7 +46,8 @@ export function livePodRows(pods: readonly PodSnapshot[], panelStates: ReadonlyM
     Status: textCell(podStatus(pod)),
     'GPU Type': textCell(pod.gpuType),
     GPUs: numberCell(pod.gpuCount),
-    'Cost/hr ($)': numberCell(pod.costPerHr),
+    // A stopped pod pays only for its disk, so its GPU price would read as a charge it does not make.
+    'Cost/hr ($)': numberCell(pod.desiredStatus === 'RUNNING' ? pod.costPerHr : null),
     'Uptime (hrs)': numberCell(pod.uptimeSeconds === null ? null : Math.round((pod.uptimeSeconds / 3600) * 100) / 100),
     'GPU Util (%)': numberCell(pod.gpuUtilPercent),
     'GPU Memory (%)': numberCell(pod.gpuMemoryPercent),

@@ -300,6 +300,18 @@ describe('changes people make to the sheet', () => {
     expect(harness.tab('Sessions')).toEqual(before);
   });
 
+  it('reports rows whose Started cell was cleared', async () => {
+    await ready(twoPods());
+    harness.refresh();
+    const sheet = harness.env.spreadsheet.sheet('Sessions');
+    harness.env.spreadsheet.uncounted(() => {
+      const headers = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0] as string[];
+      sheet.getRange(2, headers.indexOf('Started') + 1).setValue('');
+    });
+    const report = harness.refresh();
+    expect(report.message).toContain('1 row in the Sessions tab lacks a Session Key or Started value');
+  });
+
   it('rebuilds a summary tab whose header row was deleted', async () => {
     await ready(twoPods());
     harness.refresh();
