@@ -42,8 +42,11 @@ export interface RefreshResult {
   cellsWritten: number;
   byMethod: Record<string, number>;
   perTab: Map<string, TabCalls>;
-  /** CPU time inside the spreadsheet fakes' bulk data methods, work that Google's services do in Apps Script. */
-  spreadsheetCpuMs: number;
+  /**
+   * CPU time inside the spreadsheet fakes' bulk data methods and `Utilities.formatDate`: work
+   * that Google's services do in Apps Script.
+   */
+  serviceCpuMs: number;
   fetch: FetchUse;
   use: ResourceUse;
   /** Rows x columns of every tab after the refresh, as Sheets counts them against its limit. */
@@ -116,6 +119,7 @@ async function startBenchHarness(servers: ServerHandle, scenario: Scenario, now:
 export function measureRefresh(prepared: PreparedSheet): RefreshResult {
   const { env, bundle } = prepared.harness;
   const fetch = wrapFetchAll(bundle.context as Record<string, unknown>);
+  const formatDate = wrapFormatDate(bundle.context as Record<string, unknown>);
   const fetchBefore = { requests: env.urlFetch.calls, batches: env.urlFetch.batches, bytes: env.urlFetch.bytesReceived };
   env.spreadsheet.resetCounters();
 
@@ -150,7 +154,7 @@ export function measureRefresh(prepared: PreparedSheet): RefreshResult {
     cellsWritten: counters.cellsWritten,
     byMethod: { ...counters.byMethod },
     perTab: tallied.perTab,
-    spreadsheetCpuMs: timed.cpuMs,
+    serviceCpuMs: timed.cpuMs + formatDate.cpuMs,
     fetch: {
       requests: env.urlFetch.calls - fetchBefore.requests,
       batches: env.urlFetch.batches - fetchBefore.batches,
@@ -185,6 +189,24 @@ function wrapFetchAll(context: Record<string, unknown>): { wallMs: number; cpuMs
     }
   };
   context.UrlFetchApp = wrapped;
+  return totals;
+}
+
+/** Replaces the sandbox's `Utilities` with one that times `formatDate`, which reads zone offsets. */
+function wrapFormatDate(context: Record<string, unknown>): { cpuMs: number } {
+  const totals = { cpuMs: 0 };
+  const original = context.Utilities as GoogleAppsScript.Utilities.Utilities;
+  const wrapped = Object.create(original) as GoogleAppsScript.Utilities.Utilities;
+  wrapped.formatDate = (date, timeZone, format) => {
+    const cpu = process.cpuUsage();
+    try {
+      return original.formatDate(date, timeZone, format);
+    } finally {
+      const used = process.cpuUsage(cpu);
+      totals.cpuMs += (used.user + used.system) / 1000;
+    }
+  };
+  context.Utilities = wrapped;
   return totals;
 }
 
