@@ -209,12 +209,21 @@ class UsageLogEndpointTests(ServerTestCase):
             b'{"error":"invalid query parameter","parameter":"since","detail":"since must be a finite number '
             b'of seconds since the Unix epoch, such as 1794357355.34"}'
         )
-        for query in ("since=abc", "since=", "since=nan", "since=inf", "since=1e999", "since=12h"):
+        for query in ("since=abc", "since=", "since=nan", "since=inf", "since=1e999", "since=12h", "since=1_794_000_000", "since=%201e9"):
             with self.subTest(query=query):
                 status, headers, body = self.request("GET", "/usage-log?" + query)
                 self.assertEqual(status, 400)
                 self.assertEqual(body, expected)
                 self.assertEqual(headers["Content-Type"], "application/json; charset=utf-8")
+
+    def test_since_in_milliseconds_is_read_as_such(self) -> None:
+        self.write_log(FULL_LOG_PATH.read_bytes())
+        since = self.entries[500]["timestamp"]
+
+        status, _, body = self.request("GET", "/usage-log?since=%d" % (since * 1000))
+
+        self.assertEqual(status, 200)
+        self.assertEqual(len(json.loads(body)), len([entry for entry in self.entries if entry["timestamp"] >= int(since * 1000) / 1000]))
 
     def test_since_given_twice_returns_400(self) -> None:
         self.write_log(FULL_LOG_PATH.read_bytes())
@@ -636,6 +645,20 @@ class ProgramTests(unittest.TestCase):
         self.assertRegex(exporter.stderr, r'INFO 127\.0\.0\.1 HEAD "/user-stats" 404 0 bytes \d+\.\d ms')
         self.assertRegex(exporter.stderr, r'INFO 127\.0\.0\.1 GET "/healthz" 200 11 bytes \d+\.\d ms')
         self.assertIn("INFO stopped", exporter.stderr)
+
+    def test_long_paths_are_cut_in_the_log(self) -> None:
+        exporter = self.start(USAGE_EXPORT_TOKEN=TOKEN)
+        connection = http.client.HTTPConnection("127.0.0.1", exporter.port, timeout=5)
+        connection.request("GET", "/" + "x" * 5000)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+
+        exporter.stop()
+
+        self.assertEqual(response.status, 401)
+        self.assertIn("... (5001 characters)", exporter.stderr)
+        self.assertNotIn("x" * 201, exporter.stderr)
 
     def test_https_with_self_signed_certificate(self) -> None:
         if shutil.which("openssl") is None:

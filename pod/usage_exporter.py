@@ -263,15 +263,29 @@ class UsageExportHandler(BaseHTTPRequestHandler):
             "%s %s %s %d %d bytes %.1f ms",
             self.client_address[0],
             getattr(self, "command", None) or "-",
-            json.dumps(urlsplit(raw_path).path),
+            json.dumps(_shorten(urlsplit(raw_path).path)),
             status,
             sent_bytes,
             duration_ms,
         )
 
 
+MAX_LOGGED_PATH_CHARS = 200
+
+
+def _shorten(path: str) -> str:
+    """Cut a logged path, so that clients without the token cannot fill the log with long URLs."""
+    if len(path) <= MAX_LOGGED_PATH_CHARS:
+        return path
+    return "%s... (%d characters)" % (path[:MAX_LOGGED_PATH_CHARS], len(path))
+
+
 class UsageExportServer(ThreadingHTTPServer):
     """A threaded HTTP server, or HTTPS when given a TLS context, that carries the exporter's Config."""
+
+    # The standard library listens with a backlog of 5, so a burst of connections waited for
+    # the client's SYN retries, seconds each; the sheet's fetchAll may open several at once.
+    request_queue_size = 64
 
     def __init__(self, config: Config, tls_context: Optional[ssl.SSLContext] = None):
         self.config = config

@@ -9,6 +9,7 @@ import json
 import logging
 import math
 import os
+import re
 import stat
 import time
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
@@ -86,12 +87,18 @@ def parse_since(raw: Union[str, float, int, None]) -> Optional[float]:
     message = "since must be a finite number of seconds since the Unix epoch, such as 1794357355.34"
     if isinstance(raw, bool):
         raise ValueError(message)
+    # float() also takes "1_794_000_000" and " 1e9 ", which no client means; accept plain decimals.
+    if isinstance(raw, str) and not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw):
+        raise ValueError(message)
     try:
         value = float(raw)
     except (TypeError, ValueError):
         raise ValueError(message) from None
     if not math.isfinite(value):
         raise ValueError(message)
+    # Timestamps in the file above this are read as milliseconds, so the same holds for since.
+    if abs(value) > MAX_PLAUSIBLE_SECONDS:
+        value /= 1000
     return value
 
 
