@@ -22,7 +22,7 @@ import { copyBundle, measureBundle } from './bench/bundle';
 import { historyCapacity, refreshAtCellLimit } from './bench/capacity';
 import { runConfig, type ConfigResult } from './bench/configs';
 import { checkTargets, renderReport, type BenchResults } from './bench/report';
-import { teamUserCount } from './bench/workload';
+import { teamUserCount, type WorkloadShape } from './bench/workload';
 
 const DEFAULT_PODS = [10, 100, 500];
 const DEFAULT_ROWS = [1_000, 100_000, 1_000_000];
@@ -36,6 +36,16 @@ function parseList(text: string | undefined, fallback: number[], option: string)
     throw new Error(`--${option} "${text}" is not a comma-separated list of whole numbers, such as 10,100,500`);
   }
   return values;
+}
+
+/**
+ * The shapes measured again with pods that also serve `/api/user_stats`: the smallest team's
+ * hourly refreshes, with histories up to 100,000 rows, so the growth of the bytes shows.
+ */
+function userStatsShapes(configs: ConfigResult[]): WorkloadShape[] {
+  const smallest = Math.min(...configs.map((config) => config.shape.pods));
+  const fewest = Math.min(...configs.map((config) => config.shape.newEvents));
+  return configs.map((config) => config.shape).filter((shape) => shape.pods === smallest && shape.newEvents === fewest && shape.rows <= 100_000);
 }
 
 function machineDescription(): string[] {
@@ -103,11 +113,16 @@ async function main(): Promise<void> {
         }
       }
     }
+    const userStatsConfigs: ConfigResult[] = [];
+    for (const shape of userStatsShapes(configs)) {
+      userStatsConfigs.push(await runConfig(servers, shape, { baselines: false, bundlePath, userStats: true }));
+      console.error(`${shape.pods} pods, ${shape.rows} rows, ${shape.newEvents} events, /api/user_stats too: ${userStatsConfigs[userStatsConfigs.length - 1]?.product.fetch.bytesReceived} bytes`);
+    }
     const atLimit = values['no-limit'] ? null : await refreshAtCellLimit(servers, bundlePath);
     if (atLimit) console.error(`At the cell limit: ${atLimit.fitting.status}, then ${atLimit.overflowing.status} (${(atLimit.wallMs / 1000).toFixed(1)} s)`);
 
     const capacity = DEFAULT_PODS.map((podCount) => historyCapacity(podCount, teamUserCount(podCount)));
-    const results: BenchResults = { machine: machineDescription(), bundle, configs, capacity, atLimit, wallSeconds: (performance.now() - started) / 1000 };
+    const results: BenchResults = { machine: machineDescription(), bundle, configs, userStatsConfigs, capacity, atLimit, wallSeconds: (performance.now() - started) / 1000 };
     const report = renderReport(results);
     console.log(report);
 

@@ -18,6 +18,8 @@ const OTHER_TABS_CELLS = 8 * 1000 * TAB_COLUMNS;
 
 export interface ConfigResult {
   shape: WorkloadShape;
+  /** Whether the pods also served `/api/user_stats`. */
+  userStats: boolean;
   users: number;
   /** Bytes of every pod's whole log, as a request without `?since=` downloads it. */
   logBytes: number;
@@ -47,12 +49,14 @@ export interface ConfigOptions {
   bundlePath?: string;
   /** Times to measure the product's refresh, each on a freshly seeded spreadsheet; default 1. */
   repeats?: number;
+  /** Pods also serve the panel's `/api/user_stats`, with every session of their history. */
+  userStats?: boolean;
 }
 
 /** Runs one configuration. */
 export async function runConfig(servers: ServerHandle, shape: WorkloadShape, options: ConfigOptions): Promise<ConfigResult> {
   const started = performance.now();
-  const workload = buildWorkload(shape);
+  const workload = buildWorkload(shape, 1, { userStats: options.userStats ?? false });
   const cellLimit = cellLimitFor(shape.rows);
   const bundlePath = options.bundlePath ?? DEFAULT_BUNDLE_PATH;
   let prepared: Awaited<ReturnType<typeof prepareSheet>> | null = await prepareSheet(servers, workload, { cellLimit, bundlePath });
@@ -74,5 +78,5 @@ export async function runConfig(servers: ServerHandle, shape: WorkloadShape, opt
   const median = byCpu[Math.floor((byCpu.length - 1) / 2)] as RefreshResult;
 
   const logBytes = workload.pods.reduce((sum, pod) => sum + Buffer.byteLength(logBody(pod.oldEvents.concat(pod.newEvents))), 0);
-  return { shape, users: workload.users, logBytes, cellLimit, product: median, cpuSamplesMs: runs.map(cpuOutsideFetch), baselines, totalWallMs: performance.now() - started };
+  return { shape, userStats: options.userStats ?? false, users: workload.users, logBytes, cellLimit, product: median, cpuSamplesMs: runs.map(cpuOutsideFetch), baselines, totalWallMs: performance.now() - started };
 }

@@ -13,6 +13,8 @@ export interface BenchResults {
   machine: string[];
   bundle: BundleCost;
   configs: ConfigResult[];
+  /** The same refresh with pods that also serve `/api/user_stats`. */
+  userStatsConfigs: ConfigResult[];
   capacity: HistoryCapacity[];
   atLimit: AtLimitResult | null;
   wallSeconds: number;
@@ -139,6 +141,17 @@ export function ratioTable(configs: ConfigResult[]): string {
   return table(['pods', 'rows', 'new events', 'calls / row by row', 'cells / row by row', 'CPU / row by row', 'calls / rewrite', 'cells / rewrite', 'bytes / rewrite', 'CPU / rewrite', 'heap / rewrite'], rows);
 }
 
+/** Bytes per refresh with and without `/api/user_stats` on the pods, for the same shapes. */
+export function userStatsTable(configs: ConfigResult[], withStats: ConfigResult[]): string {
+  return table(
+    ['pods', 'rows', 'new events', 'bytes, /usage-log only', 'bytes, /api/user_stats too', 'CPU outside fetch s, /api/user_stats too'],
+    withStats.map((config) => {
+      const plain = configs.find((entry) => entry.shape.pods === config.shape.pods && entry.shape.rows === config.shape.rows && entry.shape.newEvents === config.shape.newEvents);
+      return [...shapeCells(config), plain ? count(plain.product.fetch.bytesReceived) : 'n/a', count(config.product.fetch.bytesReceived), seconds(cpuOutsideFetchMs(config))];
+    }),
+  );
+}
+
 export function capacityTable(capacity: HistoryCapacity[]): string {
   return table(
     ['pods', 'users', 'sessions a month', 'months until 10,000,000 cells', 'session rows then'],
@@ -236,6 +249,8 @@ export function renderReport(results: BenchResults): string {
     baselineTable(results.configs, 'row by row'),
     '### Baseline: clear and rewrite every tab',
     baselineTable(results.configs, 'clear and rewrite'),
+    '## Bytes when pods also serve /api/user_stats',
+    userStatsTable(results.configs, results.userStatsConfigs),
     '## History until the 10,000,000-cell limit',
     capacityTable(results.capacity),
   ];

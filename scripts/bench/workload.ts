@@ -31,13 +31,13 @@ const MAX_HISTORY_DAYS = 3 * 365;
 const PANEL_HOURLY_RATE = 0.74;
 
 /** GPU types with on-demand prices per hour in the range RunPod charges for them. */
-const GPUS: { name: string; short: string; costPerHr: number }[] = [
-  { name: 'NVIDIA RTX A5000', short: 'a5000', costPerHr: 0.27 },
-  { name: 'NVIDIA GeForce RTX 4090', short: '4090', costPerHr: 0.69 },
-  { name: 'NVIDIA A100 80GB PCIe', short: 'a100', costPerHr: 1.39 },
-  { name: 'NVIDIA RTX A4000', short: 'a4000', costPerHr: 0.17 },
-  { name: 'NVIDIA L40S', short: 'l40s', costPerHr: 0.86 },
-  { name: 'NVIDIA H100 80GB HBM3', short: 'h100', costPerHr: 2.99 },
+const GPUS: { name: string; short: string; memory: string; costPerHr: number }[] = [
+  { name: 'NVIDIA RTX A5000', short: 'a5000', memory: '24 GB', costPerHr: 0.27 },
+  { name: 'NVIDIA GeForce RTX 4090', short: '4090', memory: '24 GB', costPerHr: 0.69 },
+  { name: 'NVIDIA A100 80GB PCIe', short: 'a100', memory: '80 GB', costPerHr: 1.39 },
+  { name: 'NVIDIA RTX A4000', short: 'a4000', memory: '16 GB', costPerHr: 0.17 },
+  { name: 'NVIDIA L40S', short: 'l40s', memory: '48 GB', costPerHr: 0.86 },
+  { name: 'NVIDIA H100 80GB HBM3', short: 'h100', memory: '80 GB', costPerHr: 2.99 },
 ];
 
 const FIRST_NAMES = ['alice', 'bruno', 'chen', 'dana', 'emil', 'fatima', 'gustav', 'hana', 'ivan', 'jonas', 'keiko', 'lena', 'marco', 'nadia', 'omar', 'priya'];
@@ -69,6 +69,11 @@ export interface BenchPod {
   oldEvents: UsageEvent[];
   /** Events logged since the previous refresh. */
   newEvents: UsageEvent[];
+  /**
+   * The panel's `/api/user_stats` body, with every closed session of the pod's history, when the
+   * workload was built with `userStats`. Absent otherwise: the pod then answers 404 there.
+   */
+  userStatsBody?: string;
   /** The pod's cursor as the previous refresh left it, in epoch ms. */
   cursorMs: number;
 }
@@ -180,7 +185,7 @@ function sessionEvents(pod: BenchPod, user: string, startMs: number, endMs: numb
  * Builds the team, its history and its new events. A third of the pods have a session running at
  * the previous refresh. Its stop is the first new event of that pod, if the pod has any.
  */
-export function buildWorkload(shape: WorkloadShape, seed = 1): Workload {
+export function buildWorkload(shape: WorkloadShape, seed = 1, options: { userStats?: boolean } = {}): Workload {
   const random = seededRandom(seed);
   const refreshMs = Date.UTC(2026, 11, 4, 19, 0, 0);
   const newEventsByPod = spread(shape.newEvents, shape.pods);
@@ -200,6 +205,7 @@ export function buildWorkload(shape: WorkloadShape, seed = 1): Workload {
 
   const history = buildHistory(pods, shape.rows, previousRefreshMs, random);
   fillLogs(pods, history, newEventsByPod, previousRefreshMs, refreshMs, random);
+  if (options.userStats) addUserStats(pods, history);
 
   return {
     shape,
@@ -319,6 +325,37 @@ export function laterEvents(workload: Workload, sessionsPerPod: number, fromMs: 
   return events;
 }
 
+/**
+ * Writes each pod's `/api/user_stats` body as the panel keeps `user_statistics.json`: per user,
+ * totals and every closed session, however old, with the pod's GPU and the panel's rate.
+ */
+function addUserStats(pods: BenchPod[], history: HistorySession[]): void {
+  const byPod = new Map<BenchPod, Record<string, { total_hours: number; total_cost: number; sessions: object[]; gpu_used: string }>>();
+  for (const session of history) {
+    if (session.endMs === null) continue;
+    const stats = byPod.get(session.pod) ?? {};
+    const user = (stats[session.user] ??= { total_hours: 0, total_cost: 0, sessions: [], gpu_used: session.pod.gpu.name });
+    const hours = round((session.endMs - session.startMs) / MS_PER_HOUR, 3);
+    const cost = round(hours * PANEL_HOURLY_RATE, 2);
+    user.total_hours += hours;
+    user.total_cost = round(user.total_cost + cost, 2);
+    user.sessions.push({
+      start_time: session.startMs / 1000,
+      end_time: session.endMs / 1000,
+      start_datetime: panelDatetime(session.startMs),
+      end_datetime: panelDatetime(session.endMs),
+      duration_hours: hours,
+      cost,
+      gpu: session.pod.gpu.name,
+      hourly_rate: PANEL_HOURLY_RATE,
+    });
+    byPod.set(session.pod, stats);
+  }
+  for (const pod of pods) {
+    pod.userStatsBody = JSON.stringify({ ...(byPod.get(pod) ?? {}), current_gpu: { name: pod.gpu.name, memory: pod.gpu.memory }, hourly_rate: PANEL_HOURLY_RATE }, null, 2);
+  }
+}
+
 /** Header plus one row per session, in the column order of the Sessions tab. */
 function sessionsRows(history: HistorySession[], syncedMs: number): unknown[][] {
   const header = SESSIONS.columns.map((column) => column.header).concat(SESSIONS.personColumns ?? []);
@@ -390,7 +427,12 @@ export function scenarioOf(workload: Workload, apiKey: string, withNewEvents: bo
       adjustedCostPerHr: pod.gpu.costPerHr,
       machine: { gpuDisplayName: pod.gpu.name.replace(/^NVIDIA (GeForce )?/, ''), location: 'EU-RO-1' },
     },
-    panel: { files: [{ kind: 'usage_log', body: logBody(withNewEvents ? pod.oldEvents.concat(pod.newEvents) : pod.oldEvents) }] },
+    panel: {
+      files: [
+        { kind: 'usage_log', body: logBody(withNewEvents ? pod.oldEvents.concat(pod.newEvents) : pod.oldEvents) },
+        ...(pod.userStatsBody === undefined ? [] : [{ kind: 'user_stats' as const, body: pod.userStatsBody }]),
+      ],
+    },
   }));
   return { apiKey, account: { id: 'user_bench', clientBalance: 5000, currentSpendPerHr: 25, spendLimit: 400 }, pods, faults: [] };
 }

@@ -93,7 +93,7 @@ describe('bench smallest configuration', () => {
   });
 
   it('renders the report', () => {
-    const results = { machine: [], bundle: { bytes: 1, firstLoadMs: 1, medianLoadMs: 1 }, configs: [small, larger], capacity: [], atLimit: null, wallSeconds: 1 };
+    const results = { machine: [], bundle: { bytes: 1, firstLoadMs: 1, medianLoadMs: 1 }, configs: [small, larger], userStatsConfigs: [], capacity: [], atLimit: null, wallSeconds: 1 };
     const checks = checkTargets(results);
     expect(checks.find((check) => check.target.startsWith('Spreadsheet reads'))?.met).toBe(true);
     expect(renderReport(results)).toContain('| 10 | 1,000 | 10 |');
