@@ -39,8 +39,8 @@ function parseList(text: string | undefined, fallback: number[], option: string)
 }
 
 /**
- * The shapes measured again with pods that also serve `/api/user_stats`: the smallest team's
- * hourly refreshes, with histories up to 100,000 rows, so the growth of the bytes shows.
+ * Picks the shapes to measure again with pods that also serve `/api/user_stats`: the smallest
+ * team's hourly refreshes, with histories up to 100,000 rows, so the growth of the bytes shows.
  */
 function userStatsShapes(configs: ConfigResult[]): WorkloadShape[] {
   const smallest = Math.min(...configs.map((config) => config.shape.pods));

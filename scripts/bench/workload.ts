@@ -71,7 +71,7 @@ export interface BenchPod {
   newEvents: UsageEvent[];
   /**
    * The panel's `/api/user_stats` body, with every closed session of the pod's history, when the
-   * workload was built with `userStats`. Absent otherwise: the pod then answers 404 there.
+   * workload was built with `userStats`. Absent otherwise, and the pod then returns 404 there.
    */
   userStatsBody?: string;
   /** The pod's cursor as the previous refresh left it, in epoch ms. */
