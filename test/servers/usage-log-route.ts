@@ -44,7 +44,7 @@ export function serveUsageLog(body: string, sinceValues: readonly string[], expo
   if (sinceValues.length > 1) {
     return invalidParameter(REPEATED_SINCE_DETAIL);
   }
-  const since = sinceValues.length === 1 ? parsePythonFloat(sinceValues[0] as string) : null;
+  const since = sinceValues.length === 1 ? parseSince(sinceValues[0] as string) : null;
   if (since !== null && (since === undefined || !Number.isFinite(since))) {
     return invalidParameter(SINCE_DETAIL);
   }
@@ -127,6 +127,16 @@ export function parsePythonFloat(text: string): number | undefined {
     return NaN;
   }
   return special[1] === '-' ? -Infinity : Infinity;
+}
+
+/** The plain decimal numbers the exporter accepts for `since`: no spaces, underscores or words. */
+const SINCE_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Reads `since` as the exporter does: a plain decimal, in milliseconds above 1e11. */
+export function parseSince(text: string): number | undefined {
+  if (!SINCE_PATTERN.test(text)) return undefined;
+  const value = Number(text);
+  return Math.abs(value) > 1e11 ? value / 1000 : value;
 }
 
 function invalidParameter(detail: string): HandlerResponse {
