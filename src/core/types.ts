@@ -3,7 +3,7 @@
  * the core; only the sheet layer turns them into Date cells shown in the spreadsheet's time zone.
  */
 
-/** Which control-panel answer a record came from. */
+/** The control-panel file a record came from. */
 export type LogSource = 'usage_log' | 'user_stats';
 
 /** One start or stop entry of a pod's `usage_log.json`, normalised. */
@@ -45,7 +45,7 @@ export interface Session {
   startReconstructed: boolean;
 }
 
-/** How a session's cost was worked out. */
+/** The basis of a session's cost: observed prices, an estimate, or none. */
 export type PriceBasis = 'observed' | 'estimated' | 'no price';
 
 export interface PricedSession extends Session {
@@ -82,7 +82,7 @@ export interface PodSnapshot {
   desiredStatus: string;
   /** True when the container runs: RUNNING with a runtime. */
   runtimeUp: boolean;
-  /** What RunPod charges per hour for the whole pod, discounts included; null when unknown. */
+  /** RunPod's charge per hour for the whole pod, discounts included, or null when unknown. */
   costPerHr: number | null;
   gpuType: string | null;
   gpuCount: number;
