@@ -7,8 +7,8 @@ import { endAbandonedSessions, mergeSessions, type SessionRow } from '../core/se
 import { PriceTimeline, recordPrices } from '../core/prices';
 import type { OffsetAt } from '../core/time-zone';
 import type { InvalidRecord, PodSnapshot, Session } from '../core/types';
-import type { HttpPort, HttpResult } from '../platform/http-port';
-import { readPodAnswers, type PodReading } from '../pods/panel-answers';
+import type { HttpPort, HttpRequest, HttpResult } from '../platform/http-port';
+import { isPathMissing, readPodAnswers, type PodReading } from '../pods/panel-answers';
 import { planPanelRequests, type PanelSettings, type PodPlan } from '../pods/panel-requests';
 import { readSnapshotAnswer, snapshotRequest, type RunPodFailure, type RunPodSnapshot } from '../runpod/snapshot';
 import { accountRow, livePodRows, monthlyRows, summaryRows, type PanelState } from '../sheet/derived-tabs';
@@ -37,8 +37,8 @@ export interface RefreshContext {
   trackedAccountId: string | null;
 }
 
-/** Requests per `fetchAll`: few batches, but a place to check the clock between them. */
-export const MAX_REQUESTS_PER_BATCH = 250;
+/** Requests per `fetchAll` (one per pod): few batches, but a place to check the clock between them. */
+export const MAX_REQUESTS_PER_BATCH = 500;
 
 export interface RefreshOutcome {
   ok: boolean;
@@ -192,7 +192,9 @@ function abandonedTest(snapshot: RunPodSnapshot, readings: ReadonlyMap<string, P
 
 /**
  * Sends the pods' log requests in as few `fetchAll` batches as possible, the pods least recently
- * attempted first. When the deadline passes, the remaining pods are left for the next refresh.
+ * attempted first. Each pod is asked for its first path; only the pods where that path is missing
+ * (HTTP 404) are asked for the next, so a pod with the exporter never sends its whole history from
+ * `/api/user_stats`. When the deadline passes, the remaining pods are left for the next refresh.
  */
 function fetchPodLogs(context: RefreshContext, plans: readonly PodPlan[], previous: ReadonlyMap<string, StoredSyncStatus>): Map<string, PodReading> {
   const waiting = plans
@@ -206,30 +208,24 @@ function fetchPodLogs(context: RefreshContext, plans: readonly PodPlan[], previo
       waiting.forEach((plan) => readings.set(plan.pod.id, notReached(plan)));
       break;
     }
-    const batch = takeBatch(waiting);
-    const results = context.http.fetchAll(batch.flatMap((plan) => plan.requests));
-    let offset = 0;
-    for (const plan of batch) {
-      const podResults = results.slice(offset, offset + plan.requests.length);
-      offset += plan.requests.length;
-      readings.set(plan.pod.id, readPodAnswers(plan.pod.id, plan.requests, podResults, plan.cursorMs));
+    const batch = waiting.splice(0, MAX_REQUESTS_PER_BATCH);
+    const sent = new Map<PodPlan, { requests: HttpRequest[]; results: HttpResult[] }>(batch.map((plan) => [plan, { requests: [], results: [] }]));
+
+    let round = batch;
+    for (let pathIndex = 0; round.length > 0; pathIndex++) {
+      const requests = round.map((plan) => plan.requests[pathIndex] as HttpRequest);
+      const results = context.http.fetchAll(requests);
+      round.forEach((plan, index) => {
+        const record = sent.get(plan) as { requests: HttpRequest[]; results: HttpResult[] };
+        record.requests.push(requests[index] as HttpRequest);
+        record.results.push(results[index] as HttpResult);
+      });
+      round = round.filter((plan, index) => pathIndex + 1 < plan.requests.length && isPathMissing(results[index] as HttpResult));
     }
+
+    sent.forEach((record, plan) => readings.set(plan.pod.id, readPodAnswers(plan.pod.id, record.requests, record.results, plan.cursorMs)));
   }
   return readings;
-}
-
-/** Removes and returns the next pods whose requests fit one batch (at least one pod). */
-function takeBatch(waiting: PodPlan[]): PodPlan[] {
-  const batch: PodPlan[] = [];
-  let size = 0;
-  while (waiting.length > 0) {
-    const next = waiting[0] as PodPlan;
-    if (batch.length > 0 && size + next.requests.length > MAX_REQUESTS_PER_BATCH) break;
-    batch.push(next);
-    size += next.requests.length;
-    waiting.shift();
-  }
-  return batch;
 }
 
 function notReached(plan: PodPlan): PodReading {

@@ -35,6 +35,11 @@ interface PathReading {
   missingFile?: boolean;
 }
 
+/** Tells whether a path does not exist on a pod (HTTP 404), so the next configured path is worth asking. */
+export function isPathMissing(result: HttpResult): boolean {
+  return result.ok && result.status === 404;
+}
+
 /** When no path gives sessions, the pod's result is the most telling failure among its paths. */
 const FAILURE_PRIORITY: SyncResult[] = ['unauthorized', 'log busy', 'invalid log', 'unreachable', 'not found'];
 

@@ -182,10 +182,12 @@ describe('refresh of the built-in pods', () => {
     expect(requests.flatMap((request) => request.warnings ?? [])).toEqual([]);
   });
 
-  it('sends the whole pod batch in one fetchAll', () => {
+  it('asks user_stats only where the event log is missing', () => {
     harness.refresh();
-    expect(harness.env.urlFetch.batches).toBe(2);
-    expect(harness.env.urlFetch.calls).toBe(1 + 3 * 2);
+    // RunPod, then /usage-log of the three pods in one batch, then /api/user_stats of the one
+    // pod without /usage-log.
+    expect(harness.env.urlFetch.batches).toBe(3);
+    expect(harness.env.urlFetch.calls).toBe(1 + 3 + 1);
   });
 });
 
