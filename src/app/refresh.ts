@@ -141,7 +141,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
 
   const summary = summarizeByUser(merged.rows);
   replaceRows(summaryTable, summaryRows(summary));
-  replaceRows(monthlyTable, monthlyRows(summarizeByMonth(merged.rows, nowMs, context.offsetAt)));
+  replaceRows(monthlyTable, monthlyRows(summarizeByMonth(merged.rows, context.offsetAt)));
   if (snapshot) {
     replaceRows(livePodsTable, livePodRows(snapshot.pods, panelStates(plans, readings), nowMs));
     recordGpuIdle(snapshot.pods, nowMs);

@@ -73,15 +73,17 @@ export interface MonthlyTotal {
 /**
  * Sums hours and cost per calendar month (in the spreadsheet's zone) and user. A session that
  * crosses a month boundary is split there, and its cost is shared in proportion to its hours.
+ * A running session counts as far as its Duration reaches, the span the Sessions tab priced, so
+ * Monthly agrees with Sessions and Usage Summary even when its pod could not be read.
  */
-export function summarizeByMonth(rows: readonly (SessionRow | null)[], nowMs: number, offsetAt: OffsetAt): MonthlyTotal[] {
+export function summarizeByMonth(rows: readonly (SessionRow | null)[], offsetAt: OffsetAt): MonthlyTotal[] {
   const calendar = new MonthCalendar(offsetAt);
   const userKeys = new UserKeys();
   // Totals by month, then by user key: the same grouping as a `month|user` key without building it.
   const totals = new Map<string, Map<string, MonthlyTotal>>();
   for (const row of rows) {
     if (!row) continue;
-    const endMs = row.endMs ?? max(nowMs, row.startMs);
+    const endMs = row.endMs ?? row.startMs + max(0, row.durationHours) * MS_PER_HOUR;
     const spanMs = endMs - row.startMs;
     const splitEndMs = spanMs > 0 ? endMs : row.startMs + 1;
     const key = userKeys.of(row.user);

@@ -53,7 +53,7 @@ describe('summarizeByUser', () => {
 describe('summarizeByMonth', () => {
   it('splits a session at a month end in the zone', () => {
     const start = Date.UTC(2026, 10, 30, 22);
-    const totals = summarizeByMonth([row('ana', start, start + 4 * HOUR, 4)], 0, utc);
+    const totals = summarizeByMonth([row('ana', start, start + 4 * HOUR, 4)], utc);
     expect(totals).toEqual([
       { month: '2026-11', user: 'ana', hours: 2, cost: 2, sessions: 1 },
       { month: '2026-12', user: 'ana', hours: 2, cost: 2, sessions: 1 },
@@ -63,23 +63,23 @@ describe('summarizeByMonth', () => {
   it('uses the zone, not UTC, for the boundary', () => {
     // 23:30 UTC on 31 October is already 1 November in Berlin (UTC+1 in winter).
     const start = Date.UTC(2026, 9, 31, 23, 30);
-    const totals = summarizeByMonth([row('ana', start, start + HOUR, 1)], 0, berlin);
+    const totals = summarizeByMonth([row('ana', start, start + HOUR, 1)], berlin);
     expect(totals).toEqual([{ month: '2026-11', user: 'ana', hours: 1, cost: 1, sessions: 1 }]);
   });
 
   it('splits at midnight across a daylight-saving change', () => {
     // Berlin's month boundary 1 April 00:00 (+2 h) is 31 March 22:00 UTC.
     const start = Date.UTC(2026, 2, 31, 21);
-    const totals = summarizeByMonth([row('ana', start, start + 2 * HOUR, 2)], 0, berlin);
+    const totals = summarizeByMonth([row('ana', start, start + 2 * HOUR, 2)], berlin);
     expect(totals.map((total) => [total.month, total.hours])).toEqual([
       ['2026-03', 1],
       ['2026-04', 1],
     ]);
   });
 
-  it('counts a running session up to now', () => {
+  it('counts a running session as far as its duration', () => {
     const start = Date.UTC(2026, 11, 1, 10);
-    const totals = summarizeByMonth([row('ana', start, null, 3)], start + 3 * HOUR, utc);
+    const totals = summarizeByMonth([row('ana', start, null, 3, { durationHours: 3 })], utc);
     expect(totals).toEqual([{ month: '2026-12', user: 'ana', hours: 3, cost: 3, sessions: 1 }]);
   });
 });
