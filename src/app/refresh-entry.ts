@@ -78,7 +78,7 @@ function refreshUnderLock(): RefreshReport {
     const status = outcome.ok ? 'done' : outcome.wroteNothing ? 'failed' : 'partial';
     return { status, message: describeOutcome(outcome), outcome };
   } catch (error) {
-    const message = error instanceof SheetLayoutError ? error.message : `Refresh failed: ${errorMessage(error)}. Rows already in the sheet are kept; the next refresh tries again.`;
+    const message = error instanceof SheetLayoutError ? error.message : `Refresh failed: ${errorMessage(error).replace(/\.+\s*$/, '')}. Rows already in the sheet are kept; the next refresh tries again.`;
     console.error(message);
     return { status: 'failed', message, outcome: null };
   } finally {
