@@ -6,7 +6,7 @@ import { summarizeByMonth, summarizeByUser } from '../core/rollups';
 import { endAbandonedSessions, mergeSessions, type SessionRow } from '../core/session-rows';
 import { PriceTimeline, recordPrices } from '../core/prices';
 import type { OffsetAt } from '../core/time-zone';
-import type { InvalidRecord, PodSnapshot, Session } from '../core/types';
+import type { InvalidRecord, PodSnapshot, PricedSession, PriceRecord, Session } from '../core/types';
 import type { HttpPort, HttpRequest, HttpResult } from '../platform/http-port';
 import { isPathMissing, readPodAnswers, type PodReading } from '../pods/panel-answers';
 import { planPanelRequests, type PanelSettings, type PodPlan } from '../pods/panel-requests';
@@ -81,15 +81,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
     answer.snapshot.unreadablePods.forEach((pod) => log(`RunPod listed pod ${pod.id} in a shape the sheet cannot read (${pod.reason}); its rows are left as they are.`));
   }
 
-  // Opened in the order people read them, so a first refresh creates the tabs in that order.
-  const sessionsTable = readTable(spreadsheet, tabs.SESSIONS);
-  const summaryTable = readTable(spreadsheet, tabs.USAGE_SUMMARY);
-  const monthlyTable = readTable(spreadsheet, tabs.MONTHLY);
-  const livePodsTable = readTable(spreadsheet, tabs.LIVE_PODS);
-  const accountSheet = openTab(spreadsheet, tabs.ACCOUNT);
-  const syncTable = readTable(spreadsheet, tabs.SYNC_STATUS);
-  const pricesTable = readTable(spreadsheet, tabs.PRICES);
-  const invalidTable = readTable(spreadsheet, tabs.INVALID_ROWS);
+  const { sessionsTable, summaryTable, monthlyTable, livePodsTable, accountSheet, syncTable, pricesTable, invalidTable } = openTabs(spreadsheet);
 
   // Without RunPod's snapshot, the pods whose panels responded last time are still read, so a
   // RunPod outage delays no usage. Prices, Live Pods and Account wait for RunPod.
@@ -114,16 +106,7 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
   writeRows(pricesTable, positionedUpdates(prices.changed, pricesTable.rows.length, (record) => priceRows.positionOf.get(priceIdentity(record)), priceCells));
 
   const existing = readSessionRows(sessionsTable);
-  const timeline = new PriceTimeline(prices.records);
-  // A session whose row names another pod moved with its volume: price it on both pods in turn.
-  const rowPod = new Map<string, string>();
-  existing.forEach((row) => row && row.status !== 'closed' && rowPod.set(row.key, row.podId));
-  const priced = Array.from(readings.values()).flatMap((reading) =>
-    reading.sessions.map((session) => {
-      const startPod = rowPod.get(session.key);
-      return timeline.price(session, nowMs, startPod && startPod !== session.podId ? [startPod, session.podId] : [session.podId]);
-    }),
-  );
+  const priced = priceSessions(existing, readings, prices.records, nowMs);
   const merged = mergeSessions(existing, priced, {
     nowMs,
     podNames: new Map(pods.map((pod) => [pod.id, pod.name])),
@@ -169,6 +152,36 @@ export function runRefresh(context: RefreshContext): RefreshOutcome {
     wroteNothing: false,
     unreadableRows: sessionsTable.rows.filter((raw, position) => existing[position] === null && raw.some((cell) => cell !== '' && cell !== null)).length,
   };
+}
+
+/** Opens every tab, in the order people read them, so a first refresh creates them in that order. */
+function openTabs(spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet) {
+  return {
+    sessionsTable: readTable(spreadsheet, tabs.SESSIONS),
+    summaryTable: readTable(spreadsheet, tabs.USAGE_SUMMARY),
+    monthlyTable: readTable(spreadsheet, tabs.MONTHLY),
+    livePodsTable: readTable(spreadsheet, tabs.LIVE_PODS),
+    accountSheet: openTab(spreadsheet, tabs.ACCOUNT),
+    syncTable: readTable(spreadsheet, tabs.SYNC_STATUS),
+    pricesTable: readTable(spreadsheet, tabs.PRICES),
+    invalidTable: readTable(spreadsheet, tabs.INVALID_ROWS),
+  };
+}
+
+/**
+ * Prices every session read this refresh. A session whose row names another pod moved with its
+ * volume, so it is priced on the pod it started on and then on the pod that reported it.
+ */
+function priceSessions(existing: readonly (SessionRow | null)[], readings: ReadonlyMap<string, PodReading>, records: readonly PriceRecord[], nowMs: number): PricedSession[] {
+  const timeline = new PriceTimeline(records);
+  const rowPod = new Map<string, string>();
+  existing.forEach((row) => row && row.status !== 'closed' && rowPod.set(row.key, row.podId));
+  return Array.from(readings.values()).flatMap((reading) =>
+    reading.sessions.map((session) => {
+      const startPod = rowPod.get(session.key);
+      return timeline.price(session, nowMs, startPod && startPod !== session.podId ? [startPod, session.podId] : [session.podId]);
+    }),
+  );
 }
 
 function emptyOutcome(failure: RunPodFailure): RefreshOutcome {
