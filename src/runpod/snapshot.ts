@@ -128,7 +128,7 @@ export function toPodSnapshot(pod: RunPodPod): PodSnapshot {
     runtimeUp: pod.desiredStatus === 'RUNNING' && !!pod.runtime,
     costPerHr,
     gpuType: pod.machine?.gpuDisplayName ?? null,
-    gpuCount: pod.gpuCount ?? 0,
+    gpuCount: pod.gpuCount ?? null,
     httpPorts: parseHttpPorts(pod.ports),
     uptimeSeconds: pod.runtime?.uptimeInSeconds ?? null,
     gpuUtilPercent: gpu?.gpuUtilPercent ?? null,

@@ -23,7 +23,7 @@ export function readKnownPanelPods(table: Table, panelPort: number): PodSnapshot
       runtimeUp: true,
       costPerHr: null,
       gpuType: readText(cellOf(table, row, 'GPU Type')) || null,
-      gpuCount: readNumber(cellOf(table, row, 'GPUs')) ?? 0,
+      gpuCount: readNumber(cellOf(table, row, 'GPUs')),
       httpPorts: [panelPort],
       uptimeSeconds: null,
       gpuUtilPercent: null,

@@ -36,6 +36,13 @@ describe('readSnapshotAnswer', () => {
     expect(result.snapshot.unreadablePods).toEqual([{ id: 'f6g7h8i9j0', reason: expect.stringContaining('myself.pods.1.desiredStatus') }]);
   });
 
+  it('keeps an unknown GPU count unknown', () => {
+    const body = JSON.parse(readFixture('runpod/graphql-myself-pods.json'));
+    body.data.myself.pods[0].gpuCount = null;
+    const result = readSnapshotAnswer(answer(200, JSON.stringify(body)));
+    expect(result.ok && result.snapshot.pods[0]?.gpuCount).toBeNull();
+  });
+
   it('treats a running price of 0 as unknown', () => {
     const body = JSON.parse(readFixture('runpod/graphql-myself-pods.json'));
     body.data.myself.pods[0].costPerHr = 0;
