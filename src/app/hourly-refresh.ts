@@ -1,5 +1,5 @@
 /** Installing and removing the hourly refresh from the menu. */
-import { loadSettings, saveTriggerOwner } from '../platform/settings-store';
+import { loadSettings, setTriggerOwner } from '../platform/settings-store';
 import { installHourlyTrigger, refreshTriggers, removeHourlyTriggers } from '../platform/triggers';
 
 export function installHourlyRefreshFromMenu(): string {
@@ -12,17 +12,18 @@ export function installHourlyRefreshFromMenu(): string {
     ui.alert('Hourly refresh', message, ui.ButtonSet.OK);
     return message;
   }
-  if (settings.triggerOwner && email && settings.triggerOwner !== email) {
+  const others = settings.triggerOwners.filter((owner) => owner !== email);
+  if (others.length > 0 && email) {
     const answer = ui.alert(
       'Hourly refresh',
-      `${settings.triggerOwner} already has an hourly refresh installed. A second one would refresh twice an hour. Install yours anyway?`,
+      `${others.join(' and ')} already ${others.length === 1 ? 'has' : 'have'} an hourly refresh installed. Another one would refresh more than once an hour. Install yours anyway?`,
       ui.ButtonSet.YES_NO,
     );
     if (answer !== ui.Button.YES) return 'cancelled';
   }
 
   const result = installHourlyTrigger();
-  saveTriggerOwner(email || settings.triggerOwner);
+  if (email) setTriggerOwner(email, true);
   const message = result === 'installed'
     ? 'The hourly refresh is installed. It runs as you, about once an hour (Google may shift it by up to 15 minutes).'
     : 'Your hourly refresh was already installed; there is exactly one.';
@@ -34,13 +35,12 @@ export function removeHourlyRefreshFromMenu(): string {
   const removed = removeHourlyTriggers();
   const settings = loadSettings();
   const email = Session.getActiveUser().getEmail();
-  if (removed > 0 && (!settings.triggerOwner || settings.triggerOwner === email)) {
-    saveTriggerOwner(null);
-  }
+  if (email) setTriggerOwner(email, false);
+  const others = settings.triggerOwners.filter((owner) => owner !== email);
   const message = removed > 0
     ? 'Your hourly refresh is removed. Usage > Refresh now still works.'
-    : settings.triggerOwner && settings.triggerOwner !== email
-      ? `You have no hourly refresh installed. The one running belongs to ${settings.triggerOwner}: only they can remove it.`
+    : others.length > 0
+      ? `You have no hourly refresh installed. The one running belongs to ${others.join(' and ')}: only they can remove it.`
       : 'You have no hourly refresh installed.';
   SpreadsheetApp.getUi().alert('Hourly refresh', message, SpreadsheetApp.getUi().ButtonSet.OK);
   return message;
@@ -53,7 +53,7 @@ export function removeHourlyRefreshFromMenu(): string {
 export function offerTriggerRepair(): void {
   const settings = loadSettings();
   const email = Session.getActiveUser().getEmail();
-  if (!settings.triggerOwner || !email || settings.triggerOwner !== email || refreshTriggers().length > 0) return;
+  if (!email || !settings.triggerOwners.includes(email) || refreshTriggers().length > 0) return;
 
   const ui = SpreadsheetApp.getUi();
   const answer = ui.alert('Hourly refresh', 'Your hourly refresh is no longer installed, so the sheet only updates when someone presses Refresh now. Install it again?', ui.ButtonSet.YES_NO);

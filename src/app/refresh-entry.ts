@@ -43,7 +43,7 @@ export function refreshUsage(event?: { triggerUid?: string }): RefreshReport {
 function refreshUnderLock(): RefreshReport {
   const settings = loadSettings();
   if (!settings.apiKey) {
-    return { status: 'no key', message: noKeyMessage(settings.triggerOwner), outcome: null };
+    return { status: 'no key', message: noKeyMessage(settings.triggerOwners), outcome: null };
   }
 
   const lock = LockService.getScriptLock();
@@ -94,8 +94,8 @@ function needsOwner(report: RefreshReport): boolean {
   return report.status === 'partial' && action !== undefined && action !== 'wait';
 }
 
-function noKeyMessage(triggerOwner: string | null): string {
-  const owner = triggerOwner ? ` The hourly refresh runs as ${triggerOwner} with their key.` : '';
+function noKeyMessage(triggerOwners: readonly string[]): string {
+  const owner = triggerOwners.length > 0 ? ` The hourly refresh runs as ${triggerOwners.join(' and ')} with their key.` : '';
   return `No RunPod API key is stored for you. Keys are private to each person, so open Usage > Settings… and paste a read-only RunPod API key.${owner}`;
 }
 

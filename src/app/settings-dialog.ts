@@ -17,7 +17,7 @@ export function settingsView(): SettingsView {
     hasPodToken: !!settings.podToken,
     port: settings.port,
     paths: settings.paths.join(', '),
-    triggerOwner: settings.triggerOwner,
+    triggerOwner: settings.triggerOwners.length > 0 ? settings.triggerOwners.join(', ') : null,
     triggerInstalled: refreshTriggers().length > 0,
     userEmail: Session.getActiveUser().getEmail(),
     ...loadSidebarSettings(),

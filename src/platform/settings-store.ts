@@ -9,7 +9,8 @@ const API_KEY = 'runpod.apiKey';
 const POD_TOKEN = 'pod.token';
 const PANEL_PORT = 'panel.port';
 const PANEL_PATHS = 'panel.paths';
-const TRIGGER_OWNER = 'trigger.owner';
+/** Comma-separated emails of the people whose hourly refresh is installed. */
+const TRIGGER_OWNERS = 'trigger.owners';
 const ACCOUNT_ID = 'runpod.accountId';
 
 export interface StoredSettings {
@@ -17,8 +18,8 @@ export interface StoredSettings {
   podToken: string | null;
   port: number;
   paths: string[];
-  /** The email of the person whose hourly refresh is installed, when known. */
-  triggerOwner: string | null;
+  /** The emails of the people whose hourly refresh is installed, as far as the sheet knows. */
+  triggerOwners: string[];
 }
 
 export function loadSettings(): StoredSettings {
@@ -31,7 +32,7 @@ export function loadSettings(): StoredSettings {
     podToken: user.getProperty(POD_TOKEN),
     port: Number.isInteger(port) && port > 0 ? port : DEFAULT_PANEL_PORT,
     paths: paths.length > 0 ? paths : DEFAULT_PANEL_PATHS,
-    triggerOwner: document[TRIGGER_OWNER] ?? null,
+    triggerOwners: (document[TRIGGER_OWNERS] ?? '').split(',').filter((email) => email !== ''),
   };
 }
 
@@ -56,8 +57,11 @@ export function saveTrackedAccount(accountId: string): void {
   PropertiesService.getDocumentProperties().setProperty(ACCOUNT_ID, accountId);
 }
 
-export function saveTriggerOwner(email: string | null): void {
+/** Records that `email` has an hourly refresh installed, or, with `installed` false, no longer has. */
+export function setTriggerOwner(email: string, installed: boolean): void {
   const document = PropertiesService.getDocumentProperties();
-  if (email) document.setProperty(TRIGGER_OWNER, email);
-  else document.deleteProperty(TRIGGER_OWNER);
+  const owners = (document.getProperty(TRIGGER_OWNERS) ?? '').split(',').filter((owner) => owner !== '' && owner !== email);
+  if (installed) owners.push(email);
+  if (owners.length > 0) document.setProperty(TRIGGER_OWNERS, owners.join(','));
+  else document.deleteProperty(TRIGGER_OWNERS);
 }

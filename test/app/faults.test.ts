@@ -401,6 +401,19 @@ describe('hourly trigger repairs', () => {
     expect(harness.env.triggers.all).toHaveLength(1);
   });
 
+  it('remembers every owner of an hourly refresh', async () => {
+    await ready(twoPods());
+    harness.bundle.call('installHourlyRefresh');
+    harness.env.setActiveUser('second@example.com');
+    harness.saveSettings({ apiKey: twoPods().apiKey });
+    harness.env.ui.answerNextAlertWith('YES');
+    harness.bundle.call('installHourlyRefresh');
+    harness.bundle.call('removeHourlyRefresh');
+    harness.env.setActiveUser('editor@example.com');
+    const report = harness.refresh();
+    expect(report.message).toContain('The hourly refresh runs as owner@example.com with their key.');
+  });
+
   it('writes nothing when the trigger fires during a refresh', async () => {
     await ready(twoPods());
     harness.bundle.call('installHourlyRefresh');
