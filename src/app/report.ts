@@ -10,10 +10,12 @@ export function describeOutcome(outcome: RefreshOutcome): string {
   const asked = outcome.pods.filter((pod) => pod.result !== 'not running' && pod.result !== 'not exposed').length;
   const failed = outcome.pods.filter((pod) => !['ok', 'not running', 'not exposed', 'not reached'].includes(pod.result));
   const notReached = outcome.pods.filter((pod) => pod.result === 'not reached').length;
+
   let text = `Synced ${synced} of ${count(asked, 'pod')} with a control panel: ${count(outcome.rowsAdded, 'session')} added, ${outcome.rowsUpdated} updated.`;
   if (asked === 0 && outcome.pods.some((pod) => pod.result === 'not exposed')) {
     text += ' No running pod exposes the control-panel port: check the port in Usage > Settings… against the ports in the pods\' template.';
   }
+
   if (outcome.invalidRecords > 0) {
     text += ` ${count(outcome.invalidRecords, 'log record')} could not be used (see the Invalid Rows tab).`;
   }
@@ -31,6 +33,7 @@ export function describeOutcome(outcome: RefreshOutcome): string {
   if (failed.length > 0) {
     text += ` Problems: ${failed.map((pod) => `${pod.podName} (${pod.result})`).join(', ')}; see the Sync Status tab.`;
   }
+
   if (outcome.runpodFailure) {
     const known = asked === 0 ? 'No pods were known from an earlier snapshot, so no logs were read.' : 'The pods known from the last snapshot were read anyway.';
     return `RunPod's API failed: ${outcome.runpodFailure.message} ${known} Live Pods, Account and prices were left as they were. ${asked === 0 ? '' : text}`.trim();

@@ -76,13 +76,18 @@ export function recordPrices(history: readonly PriceRecord[], pods: readonly Pod
     });
   }
 
-  records.sort((a, b) => (a.podId < b.podId ? -1 : a.podId > b.podId ? 1 : a.firstSeenMs - b.firstSeenMs));
+  records.sort(byPodThenFirstSeen);
   return { records, changed };
 }
 
+function byPodThenFirstSeen(a: PriceRecord, b: PriceRecord): number {
+  if (a.podId !== b.podId) return a.podId < b.podId ? -1 : 1;
+  return a.firstSeenMs - b.firstSeenMs;
+}
+
 /**
- * A pod's price history as a step function: each price holds from its first sighting to the next
- * one, or to its last sighting when the pod was then found stopped, and nothing is charged in a gap.
+ * A pod's price history as a step function: each price applies from its first sighting to the next
+ * one, or until the refresh that found the pod stopped, and nothing is charged in between.
  */
 export class PriceTimeline {
   private readonly byPod = new Map<string, PriceRecord[]>();

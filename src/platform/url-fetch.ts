@@ -4,8 +4,8 @@ import type { HttpPort, HttpRequest, HttpResult } from './http-port';
 /**
  * Sends requests with `fetchAll`. Apps Script throws for the whole batch when one host cannot be
  * reached, even with `muteHttpExceptions`, and names the URL in the message ("Timeout: <url>").
- * So on a throw, every request to that host fails with the message and the rest are sent again
- * as one batch; a message without a URL makes the rest go one at a time.
+ * So on a throw, every request to that host fails with the message, and the rest are sent again
+ * as one batch. When the message names no URL, the rest are sent one at a time.
  */
 export function urlFetchPort(log: (message: string) => void): HttpPort {
   return {
