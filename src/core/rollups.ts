@@ -75,6 +75,8 @@ export interface MonthlyTotal {
  * crosses a month boundary is split there, and its cost is shared in proportion to its hours.
  * A running session counts as far as its Duration reaches, the span the Sessions tab priced, so
  * Monthly agrees with Sessions and Usage Summary even when its pod could not be read.
+ * NOTE: the share follows wall-clock hours, so a session whose pod was stopped for part of it
+ * gives the month of the stopped hours more than RunPod charged in it; the total is unchanged.
  */
 export function summarizeByMonth(rows: readonly (SessionRow | null)[], offsetAt: OffsetAt): MonthlyTotal[] {
   const calendar = new MonthCalendar(offsetAt);
