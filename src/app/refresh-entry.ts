@@ -75,7 +75,9 @@ function refreshUnderLock(): RefreshReport {
     });
     if (outcome.accountId !== null && trackedAccountId === null) saveTrackedAccount(outcome.accountId);
     log('Refresh finished.');
-    const status = outcome.ok ? 'done' : outcome.wroteNothing ? 'failed' : 'partial';
+    let status: RefreshReport['status'] = 'partial';
+    if (outcome.ok) status = 'done';
+    else if (outcome.wroteNothing) status = 'failed';
     return { status, message: describeOutcome(outcome), outcome };
   } catch (error) {
     const message = error instanceof SheetLayoutError ? error.message : `Refresh failed: ${errorMessage(error).replace(/\.+\s*$/, '')}. Rows already in the sheet are kept; the next refresh tries again.`;

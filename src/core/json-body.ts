@@ -1,10 +1,10 @@
-/** Parsing of a JSON answer from a pod, with messages that say what was wrong with the body. */
+/** Parsing of a pod's JSON response, with messages that name what was wrong with the body. */
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; message: string };
 
 const BYTE_ORDER_MARK = '\uFEFF';
 
-/** Parses a pod's answer as JSON, tolerating a byte-order mark, and explains a body that is not JSON. */
+/** Parses a pod's response as JSON, tolerating a byte-order mark, and explains a body that is not JSON. */
 export function parseJsonBody(text: string): BodyResult {
   const body = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
 

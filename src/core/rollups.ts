@@ -75,8 +75,8 @@ export interface MonthlyTotal {
  * crosses a month boundary is split there, and its cost is shared in proportion to its hours.
  * A running session counts as far as its Duration reaches, the span the Sessions tab priced, so
  * Monthly agrees with Sessions and Usage Summary even when its pod could not be read.
- * NOTE: the share follows wall-clock hours, so a session whose pod was stopped for part of it
- * gives the month of the stopped hours more than RunPod charged in it; the total is unchanged.
+ * NOTE: the share follows wall-clock hours. A session whose pod was stopped for part of it gives
+ * the month of the stopped hours more than RunPod charged in it, though the total is unchanged.
  */
 export function summarizeByMonth(rows: readonly (SessionRow | null)[], offsetAt: OffsetAt): MonthlyTotal[] {
   const calendar = new MonthCalendar(offsetAt);
@@ -242,5 +242,6 @@ class UserKeys {
 function compareText(a: string, b: string): number {
   const left = a.toLowerCase();
   const right = b.toLowerCase();
-  return left < right ? -1 : left > right ? 1 : 0;
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
 }

@@ -85,7 +85,7 @@ export interface PodSnapshot {
   /** RunPod's charge per hour for the whole pod, discounts included, or null when unknown. */
   costPerHr: number | null;
   gpuType: string | null;
-  /** Null when RunPod does not say. */
+  /** Null when RunPod leaves it out. */
   gpuCount: number | null;
   /** Container ports exposed over HTTP, from the `ports` string (for example `7777/http`). */
   httpPorts: number[];

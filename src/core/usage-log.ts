@@ -59,11 +59,10 @@ export interface PairedSessions {
 
 /**
  * Pairs start and stop events into sessions. The panel serves one user at a time, so events are
- * read in time order as one sequence: a stop closes the pending start of the same user, a start
- * while another is pending means the panel restarted without logging the stop, and a stop with no
+ * read in time order as one sequence. A stop closes the pending start of the same user. A start
+ * while another is pending means the panel restarted without logging the stop. A stop with no
  * start at the head of the log (the panel keeps only its newest 1000 entries) is rebuilt from its
- * duration when it has one.
- * The last start without a stop is the session still running.
+ * duration when it has one. The last start without a stop is the session still running.
  */
 export function pairEvents(podId: string, events: readonly UsageEvent[], options: PairOptions = {}): PairedSessions {
   const sessions: Session[] = [];

@@ -13,7 +13,7 @@ export type HttpResult =
   | { ok: false; error: string };
 
 export interface HttpPort {
-  /** Sends the requests concurrently and returns one result per request, in order. Never throws. */
+  /** Sends the requests concurrently and returns one result per request, in order; a failed request becomes a result, not an exception. */
   fetchAll(requests: readonly HttpRequest[]): HttpResult[];
 }
 

@@ -1,7 +1,7 @@
 /**
  * Where settings live. Secrets go to the user properties of the person who saves them, because
- * script properties are readable by every editor in the project settings; an installable trigger
- * runs as its owner, so it finds the owner's key. The port and paths are shared document properties.
+ * every editor can read script properties in the project settings. An installable trigger runs as
+ * its owner, so it finds the owner's key. The port and paths are shared document properties.
  */
 import { DEFAULT_PANEL_PATHS, DEFAULT_PANEL_PORT, parsePaths, type ValidSettings } from '../core/settings';
 
@@ -18,7 +18,7 @@ export interface StoredSettings {
   podToken: string | null;
   port: number;
   paths: string[];
-  /** The emails of the people whose hourly refresh is installed, as far as the sheet knows. */
+  /** The emails of the people who installed an hourly refresh from this sheet's menu. */
   triggerOwners: string[];
 }
 

@@ -28,7 +28,7 @@ interface PathReading {
   result: SyncResult;
   sessions: Session[];
   invalid: InvalidRecord[];
-  /** What went wrong on this path, without the path; empty when nothing did. */
+  /** The problem on this path, without the path, or empty when there was none. */
   problem: string;
   cursorMs?: number | null;
   /** A `not found` that means a missing file on the pod, not a path this panel lacks by design. */
@@ -219,7 +219,7 @@ function proxyHint(status: number): string {
 }
 
 /**
- * Reads a JSON 404. The exporter says "usage log not found" (or "user stats not found") with the
+ * Reads a JSON 404. The exporter returns "usage log not found" (or "user stats not found") with the
  * file's path when the file is missing on the pod, which is worth reporting even when another
  * path worked; any other 404 means the panel has no such path.
  */

@@ -1,5 +1,5 @@
 /**
- * The one GraphQL request a refresh makes to RunPod. It never asks for `env`, which holds pod
+ * The one GraphQL request a refresh makes to RunPod. It never requests `env`, which contains pod
  * secrets in clear text, nor for `uptimeSeconds`, which RunPod always reports as 0.
  */
 export const SNAPSHOT_QUERY = `query UsageSheetSnapshot {

@@ -1,4 +1,4 @@
-/** The shape of RunPod's answer to the snapshot query. Fields RunPod may leave null are nullable. */
+/** The shape of RunPod's response to the snapshot query. Fields RunPod may leave null are nullable. */
 import * as v from 'valibot';
 
 const nullableNumber = v.nullish(v.number());

@@ -256,7 +256,7 @@ describe('refresh through the Python exporter', () => {
     advanceClock(harness, 10 * SECONDS_PER_MINUTE);
     const report = harness.refresh();
 
-    // The event log answered, so /user-stats, a fallback for panels without it, is not asked.
+    // The event log responded, so /user-stats, a fallback for panels without it, is not asked.
     expect(exporterRequests(harness).slice(1)).toEqual([{ path: `/usage-log?since=${Math.floor(BO_START)}`, status: 200 }]);
     const secondBytes = harness.env.urlFetch.bytesReceived - firstBytes;
     expect(secondBytes).toBeLessThan(firstBytes);

@@ -118,7 +118,7 @@ describe('pod failures', () => {
     harness.env.urlFetch.timeoutMs = 300;
     await servers.addFault({ host: 'aaaa1111-7777.proxy.runpod.net', status: 200, body: '[]', delayMs: 2000 });
     harness.refresh();
-    // Only the first path: a pod that does not answer is not asked for its fallback path.
+    // Only the first path: a pod that does not respond is not asked for its fallback path.
     const hanging = harness.env.urlFetch.requests.filter((request) => request.url.includes('aaaa1111'));
     expect(hanging).toHaveLength(1);
     const results = Object.fromEntries(harness.rows('Sync Status').map((row) => [row['Pod ID'], row.Result]));

@@ -23,7 +23,8 @@ describe('checkSettingsForm', () => {
 
   it('clears the pod token when asked', () => {
     const check = checkSettingsForm({ podToken: 'ignored', clearPodToken: true });
-    expect(check.ok && check.settings.podToken).toBe('');
+    if (!check.ok) throw new Error(check.errors.join(' '));
+    expect(check.settings.podToken).toBe('');
   });
 });
 

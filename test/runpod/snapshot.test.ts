@@ -40,7 +40,8 @@ describe('readSnapshotAnswer', () => {
     const body = JSON.parse(readFixture('runpod/graphql-myself-pods.json'));
     body.data.myself.pods[0].gpuCount = null;
     const result = readSnapshotAnswer(answer(200, JSON.stringify(body)));
-    expect(result.ok && result.snapshot.pods[0]?.gpuCount).toBeNull();
+    if (!result.ok) throw new Error(result.failure.message);
+    expect(result.snapshot.pods[0]?.gpuCount).toBeNull();
   });
 
   it('treats a running price of 0 as unknown', () => {
@@ -48,7 +49,8 @@ describe('readSnapshotAnswer', () => {
     body.data.myself.pods[0].costPerHr = 0;
     body.data.myself.pods[0].adjustedCostPerHr = 0;
     const result = readSnapshotAnswer(answer(200, JSON.stringify(body)));
-    expect(result.ok && result.snapshot.pods[0]?.costPerHr).toBeNull();
+    if (!result.ok) throw new Error(result.failure.message);
+    expect(result.snapshot.pods[0]?.costPerHr).toBeNull();
   });
 
   it.each([

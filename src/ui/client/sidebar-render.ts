@@ -71,7 +71,7 @@ function podCard(pod: LivePodView, view: LivePodsView, actions: CardActions): HT
   const usage = pod.gpuUtilPercent === null && pod.gpuMemoryPercent === null ? 'no GPU figures yet' : `GPU ${percent(pod.gpuUtilPercent)} · memory ${percent(pod.gpuMemoryPercent)}`;
   const panel = pod.controlPanel === null ? 'panel not asked yet' : (CONTROL_PANEL_TEXT[pod.controlPanel] ?? `panel ${pod.controlPanel}`);
   const usageLine = line(`${usage} · ${panel}`, 'detail');
-  usageLine.title = 'GPU use from RunPod; whether the control panel answered at the last refresh of the sheet';
+  usageLine.title = 'GPU use from RunPod; whether the control panel responded at the last refresh of the sheet';
   card.appendChild(usageLine);
   card.appendChild(line(pod.users.length > 0 ? `On it now: ${pod.users.join(', ')}` : 'No open session', pod.users.length > 0 ? 'users' : 'detail muted'));
 
